@@ -1,0 +1,69 @@
+import type { Fields } from "./fields.js";
+
+/** The domains Cradle syncs. */
+export type Domain = "contacts" | "calendars" | "photos";
+
+/**
+ * One record as an endpoint hands it to the engine: already turned into Fields by the
+ * endpoint's adapter, with what the engine needs to match and describe it.
+ */
+export interface SyncItem {
+  /** The record's UID as the source states it. */
+  uid: string;
+  fields: Fields;
+  /** A human name for messages ("Anna Meyer"). */
+  label: string;
+  /** Keys for first-sync matching when UIDs differ, e.g. "anna meyer|tel:+4930123". */
+  matchKeys: string[];
+  /** When the record last changed on this side (ms since the epoch), for last-writer-wins. */
+  modified: number;
+}
+
+/** A record that could not be read: reported and skipped, never deleted anywhere. */
+export interface ReadError {
+  /** Where it is: a file path, optionally with a line ("card.vcf:12"). */
+  where: string;
+  message: string;
+}
+
+export type ReadResult = { ok: true; item: SyncItem } | { ok: false; error: ReadError };
+
+/** A listing entry: the native id and a cheap change token (mtime+size, a ROWID+modified...). */
+export interface Listed {
+  id: string;
+  token: string;
+}
+
+export interface WriteBatch {
+  create: { uid: string; fields: Fields }[];
+  update: { id: string; uid: string; fields: Fields }[];
+  delete: string[];
+}
+
+/** What happened to each write: a create or update reports its (new) id and token. */
+export type WriteOutcome =
+  | { kind: "create" | "update"; uid: string; ok: true; id: string; token: string }
+  | { kind: "delete"; id: string; ok: true }
+  | { kind: "create" | "update" | "delete"; uid?: string; id?: string; ok: false; error: string };
+
+/** Is cable sync allowed to write this domain here? (The iCloud guard answers for device stores.) */
+export interface GuardVerdict {
+  enabled: boolean;
+  /** Why not, in words a user understands, e.g. "iCloud syncs Contacts on this device". */
+  reason?: string;
+}
+
+/**
+ * The contract every store implements, in every domain. An endpoint knows one native store
+ * and nothing about merging. Unchanged tokens mean the engine never calls read() for them.
+ */
+export interface Endpoint {
+  readonly uri: string;
+  readonly domain: Domain;
+  readonly readOnly: boolean;
+  guard(): Promise<GuardVerdict>;
+  list(): Promise<Listed[]>;
+  read(ids: string[]): Promise<Map<string, ReadResult>>;
+  /** Writes are applied in order: deletes, updates, creates. Each outcome is reported. */
+  write(batch: WriteBatch): Promise<WriteOutcome[]>;
+}
