@@ -1,0 +1,129 @@
+import type { Fields } from "../core/fields.js";
+import { type Conflict, type ConflictPolicy, pickWinner } from "./conflict.js";
+import { actorFor, crdtMerge, type Edit } from "./crdt.js";
+import { type FieldChange, type FieldPath, fieldChanges, pathName } from "./field-changes.js";
+
+export interface ChangedValue {
+  endpoint: string;
+  fields: Fields;
+  modified: number;
+}
+
+export interface RecordMergeInput {
+  uid: string;
+  label: string;
+  /** The value all sides agreed on at the last sync; absent for a record seen for the first time. */
+  base: Fields | undefined;
+  /** The record's CRDT document, if one has been materialised. */
+  doc: Uint8Array | undefined;
+  /** Only the sides whose value differs from base. */
+  changed: ChangedValue[];
+  policy: ConflictPolicy;
+}
+
+export interface RecordMergeResult {
+  merged: Fields;
+  doc: Uint8Array | undefined;
+  conflicts: Conflict[];
+  /** Fields whose edits from several sides were merged as text. */
+  textMerges: string[];
+}
+
+/**
+ * Merges one record: a 3-way diff of each changed side against base, then either the direct
+ * result (every field was changed by one side only and no document exists yet: the CRDT merge
+ * would give exactly that value) or a CRDT merge in Automerge. Sides are ordered by endpoint,
+ * so the result does not depend on the order they were given in.
+ */
+export async function mergeRecord(input: RecordMergeInput): Promise<RecordMergeResult> {
+  const changed = [...input.changed].sort((a, b) => (a.endpoint < b.endpoint ? -1 : 1));
+  const changes = fieldChanges(
+    input.base,
+    changed.map((c) => c.fields),
+  );
+  const conflicts: Conflict[] = [];
+  const resolutions: { path: FieldPath; value: string | undefined }[] = [];
+  for (const change of changes) {
+    const settled = settle(change, changed, input);
+    if (settled.conflict) conflicts.push(settled.conflict);
+    if (change.kind === "conflict") resolutions.push({ path: change.path, value: settled.value });
+  }
+  const textMerges = changes.filter((c) => c.kind === "text-merge").map((c) => pathName(c.path));
+  const base = input.base ?? { scalars: {}, texts: {}, sets: {} };
+  const simple = changes.every((c) => c.kind === "take");
+  if (simple && !input.doc) {
+    return { merged: applyTakes(base, changes), doc: undefined, conflicts, textMerges };
+  }
+  if (changes.length === 0) return { merged: base, doc: input.doc, conflicts, textMerges };
+  const { merged, doc } = await crdtMerge({
+    base,
+    doc: input.doc,
+    sides: changed.map((side, index) => ({ actor: actorFor(side.endpoint), edits: editsOf(index, changes) })),
+    resolutions,
+  });
+  return { merged, doc, conflicts, textMerges };
+}
+
+/**
+ * Settles a field several sides changed: the policy picks the value of a true conflict. Both
+ * conflicts and deletions overruled by an edit go to the log with every side's value, except
+ * for ordering hints (sets named "@..."), which are settled silently.
+ */
+function settle(
+  change: FieldChange,
+  sides: ChangedValue[],
+  input: RecordMergeInput,
+): { conflict?: Conflict; value: string | undefined } {
+  const sideAt = (i: number) => ({ endpoint: sides[i]?.endpoint ?? "", modified: sides[i]?.modified ?? 0 });
+  const contenders = change.values.flatMap((v) => v.sides.map((i) => ({ ...sideAt(i), value: v.value })));
+  const deleters = change.overruledDeletes.map((i) => ({ ...sideAt(i), value: undefined }));
+  const winner =
+    change.kind === "conflict"
+      ? pickWinner(contenders, input.policy)
+      : {
+          endpoint: contenders[0]?.endpoint ?? "",
+          value: contenders[0]?.value,
+          reason: "edit beats delete" as const,
+        };
+  const logged = change.kind === "conflict" || deleters.length > 0;
+  if (!logged || (change.path[0] === "sets" && change.path[1].startsWith("@")))
+    return { value: winner.value };
+  const conflict: Conflict = {
+    uid: input.uid,
+    label: input.label,
+    field: pathName(change.path),
+    values: [...contenders, ...deleters].map(({ endpoint, value }) => ({ endpoint, value })),
+    winner: winner.endpoint,
+    reason: deleters.length > 0 && change.kind !== "conflict" ? "edit beats delete" : winner.reason,
+  };
+  return { conflict, value: winner.value };
+}
+
+/** The minimal edits side `index` contributes: one per distinct value it was first to choose. */
+function editsOf(index: number, changes: FieldChange[]): Edit[] {
+  const edits: Edit[] = [];
+  for (const change of changes) {
+    for (const v of change.values) {
+      if (v.sides[0] === index)
+        edits.push({ path: change.path, value: v.value, asText: change.kind === "text-merge" });
+    }
+  }
+  return edits;
+}
+
+function applyTakes(base: Fields, changes: FieldChange[]): Fields {
+  const out: Fields = structuredClone(base);
+  for (const change of changes) {
+    const value = change.values[0]?.value;
+    const [part] = change.path;
+    if (part === "sets") {
+      const [, name, key] = change.path;
+      const set = (out.sets[name] ??= {});
+      if (value === undefined) delete set[key];
+      else set[key] = value;
+      if (Object.keys(set).length === 0) delete out.sets[name];
+    } else if (value === undefined) delete out[part][change.path[1]];
+    else out[part][change.path[1]] = value;
+  }
+  return out;
+}

@@ -1,0 +1,98 @@
+import type { Endpoint, ReadError, SyncItem } from "../core/endpoint.js";
+import type { Placement, SyncState } from "../state/store.js";
+import { fieldsHash } from "./hash.js";
+
+/** What one endpoint shows of one known record at the start of a run. */
+export type SideView =
+  /** Unchanged content; `token` is set when the token moved but the content did not. */
+  | { kind: "held"; nativeId: string; hash: string; token?: string }
+  | { kind: "changed"; nativeId: string; hash: string; token: string; item: SyncItem }
+  | { kind: "gone"; nativeId: string }
+  | { kind: "blocked"; nativeId: string; error: ReadError };
+
+/** An item this endpoint holds that the state has never placed there. */
+export interface NewItem {
+  side: number;
+  nativeId: string;
+  token: string;
+  hash: string;
+  item: SyncItem;
+}
+
+export interface Observation {
+  /** record id → endpoint index → what that endpoint shows. */
+  views: Map<number, Map<number, SideView>>;
+  newItems: NewItem[];
+  /** Unreadable items the state does not know: reported, nothing else. */
+  unreadable: ReadError[];
+  /** Per endpoint: how many records it held at the last sync, and how many it lists now. */
+  counts: { placed: number; listed: number }[];
+}
+
+const READ_BATCH = 500;
+
+export type Progress = (p: { phase: string; loaded: number; total: number }) => void;
+
+/**
+ * Lists every endpoint and reads only what changed: an item whose token matches its placement
+ * is never read; one whose token changed but whose content hash did not is no edit (a touched
+ * file is not a changed contact).
+ */
+export async function observe(
+  endpoints: Endpoint[],
+  endpointIds: number[],
+  state: SyncState,
+  onProgress?: Progress,
+): Promise<Observation> {
+  const views = new Map<number, Map<number, SideView>>();
+  const setView = (record: number, side: number, view: SideView) => {
+    let perSide = views.get(record);
+    if (!perSide) views.set(record, (perSide = new Map()));
+    perSide.set(side, view);
+  };
+  const newItems: NewItem[] = [];
+  const unreadable: ReadError[] = [];
+  const counts: Observation["counts"] = [];
+
+  for (const [side, endpoint] of endpoints.entries()) {
+    const placements = state.placements(endpointIds[side] as number);
+    const listed = await endpoint.list();
+    counts.push({ placed: placements.size, listed: listed.length });
+    const toRead: { id: string; token: string; placement: Placement | undefined }[] = [];
+    const seen = new Set<string>();
+    for (const { id, token } of listed) {
+      if (seen.has(id)) throw new Error(`${endpoint.uri} listed ${id} twice`);
+      seen.add(id);
+      const placement = placements.get(id);
+      if (placement && placement.token === token) {
+        setView(placement.record, side, { kind: "held", nativeId: id, hash: placement.hash });
+      } else toRead.push({ id, token, placement });
+    }
+    for (const placement of placements.values()) {
+      if (!seen.has(placement.nativeId))
+        setView(placement.record, side, { kind: "gone", nativeId: placement.nativeId });
+    }
+    for (let start = 0; start < toRead.length; start += READ_BATCH) {
+      const batch = toRead.slice(start, start + READ_BATCH);
+      const results = await endpoint.read(batch.map((b) => b.id));
+      for (const { id, token, placement } of batch) {
+        const result = results.get(id);
+        if (!result) throw new Error(`${endpoint.uri} returned nothing for ${id}`);
+        if (!result.ok) {
+          if (placement)
+            setView(placement.record, side, { kind: "blocked", nativeId: id, error: result.error });
+          else unreadable.push(result.error);
+          continue;
+        }
+        const hash = fieldsHash(result.item.fields);
+        if (!placement) newItems.push({ side, nativeId: id, token, hash, item: result.item });
+        else if (hash === placement.hash)
+          setView(placement.record, side, { kind: "held", nativeId: id, hash, token });
+        else
+          setView(placement.record, side, { kind: "changed", nativeId: id, hash, token, item: result.item });
+      }
+      onProgress?.({ phase: `read ${endpoint.uri}`, loaded: start + batch.length, total: toRead.length });
+    }
+  }
+  return { views, newItems, unreadable, counts };
+}

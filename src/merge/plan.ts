@@ -1,0 +1,213 @@
+import { randomUUID } from "node:crypto";
+import type { SyncItem } from "../core/endpoint.js";
+import type { Fields } from "../core/fields.js";
+import type { StoredRecord, SyncState } from "../state/store.js";
+import type { Conflict, ConflictPolicy } from "./conflict.js";
+import { fieldsHash } from "./hash.js";
+import type { Identity } from "./identify.js";
+import { mergeRecord } from "./merge-record.js";
+import type { NewItem, Observation, SideView } from "./observe.js";
+
+/** One write the run will make. */
+export type Action =
+  | { kind: "create"; side: number; fields: Fields; hash: string }
+  | { kind: "update"; side: number; nativeId: string; fields: Fields; hash: string }
+  | { kind: "delete"; side: number; nativeId: string };
+
+/** What the run decided for one record: its new agreed value (or its deletion) and the writes. */
+export interface RecordPlan {
+  /** undefined for a record seen for the first time; its id is assigned at commit. */
+  recordId: number | undefined;
+  uid: string;
+  label: string;
+  /** The new agreed value, or "delete" when the record is going away everywhere. */
+  target: { fields: Fields; hash: string; doc: Uint8Array | undefined } | "delete";
+  matchKeys: string[] | undefined;
+  /** What each side holds now that the state should remember before any write. */
+  seen: { side: number; nativeId: string; token: string; hash: string }[];
+  /** Sides whose old placement is obsolete (their item is gone). */
+  forget: { side: number; nativeId: string }[];
+  actions: Action[];
+  conflicts: Conflict[];
+  textMerges: string[];
+  /** Sides on which a deleted record comes back because another side edited it. */
+  resurrected: number[];
+  /** True when the state changes but no side needs a write (only tokens moved). */
+  changesState: boolean;
+}
+
+export interface PlanContext {
+  state: SyncState;
+  writable: boolean[];
+  endpointUris: string[];
+  policy: ConflictPolicy;
+}
+
+interface Side {
+  side: number;
+  view: SideView | { kind: "new"; item: NewItem };
+}
+
+/** Plans every record that needs attention; records in sync everywhere cost nothing here. */
+export async function planRecords(
+  observation: Observation,
+  identity: Identity,
+  ctx: PlanContext,
+  blocked: (record: number, side: number, view: SideView) => void,
+): Promise<RecordPlan[]> {
+  const known = ctx.state.recordHashes();
+  const attention = new Set<number>(identity.matched.keys());
+  for (const [record, perSide] of observation.views) {
+    const info = known.get(record);
+    for (const view of perSide.values()) {
+      if (view.kind !== "held" || view.token || info?.deleted || view.hash !== info?.hash)
+        attention.add(record);
+    }
+  }
+  ctx.writable.forEach((writable, side) => {
+    if (!writable) return;
+    const id = sideId(ctx, side);
+    for (const record of ctx.state.recordsMissingFrom(id)) attention.add(record);
+  });
+
+  const plans: RecordPlan[] = [];
+  for (const recordId of [...attention].sort((a, b) => a - b)) {
+    const stored = ctx.state.record(recordId);
+    if (!stored) continue;
+    const sides: Side[] = [];
+    for (const [side, view] of observation.views.get(recordId) ?? []) sides.push({ side, view });
+    for (const item of identity.matched.get(recordId) ?? [])
+      sides.push({ side: item.side, view: { kind: "new", item } });
+    const stuck = sides.find((s) => s.view.kind === "blocked");
+    if (stuck && stuck.view.kind === "blocked") {
+      blocked(recordId, stuck.side, stuck.view);
+      continue;
+    }
+    plans.push(await planKnown(stored, sides, ctx));
+  }
+  for (const group of identity.groups) plans.push(await planNew(group.items, ctx));
+  return plans;
+}
+
+function sideId(ctx: PlanContext, side: number): number {
+  return ctx.state.endpointId(ctx.endpointUris[side] as string);
+}
+
+async function planKnown(stored: StoredRecord, sides: Side[], ctx: PlanContext): Promise<RecordPlan> {
+  const plan = emptyPlan(stored.id, stored.uid, stored.uid);
+  const changed: { side: number; item: SyncItem; hash: string }[] = [];
+  const gone: number[] = [];
+  const holding = new Map<number, { nativeId: string; hash: string }>();
+  for (const { side, view } of sides) {
+    if (view.kind === "gone") {
+      gone.push(side);
+      plan.forget.push({ side, nativeId: view.nativeId });
+      continue;
+    }
+    if (view.kind === "blocked") continue;
+    const nativeId = view.kind === "new" ? view.item.nativeId : view.nativeId;
+    const hash = view.kind === "new" ? view.item.hash : view.hash;
+    holding.set(side, { nativeId, hash });
+    if (view.kind === "changed" || view.kind === "new") {
+      const token = view.kind === "new" ? view.item.token : view.token;
+      const item = view.kind === "new" ? view.item.item : view.item;
+      plan.seen.push({ side, nativeId, token, hash });
+      plan.label = item.label || plan.label;
+      if (hash !== stored.hash) changed.push({ side, item, hash });
+    } else if (view.token) plan.seen.push({ side, nativeId, token: view.token, hash });
+  }
+
+  const deleting = changed.length === 0 && (stored.deleted || gone.length > 0);
+  if (deleting) {
+    plan.target = "delete";
+    for (const [side, held] of holding) {
+      if (ctx.writable[side]) plan.actions.push({ kind: "delete", side, nativeId: held.nativeId });
+    }
+    plan.changesState = true;
+    return plan;
+  }
+
+  const merge = await mergeRecord({
+    uid: stored.uid,
+    label: plan.label,
+    base: stored.base,
+    doc: stored.doc,
+    changed: changed.map((c) => ({
+      endpoint: ctx.endpointUris[c.side] as string,
+      fields: c.item.fields,
+      modified: c.item.modified,
+    })),
+    policy: ctx.policy,
+  });
+  const hash = fieldsHash(merge.merged);
+  plan.target = { fields: merge.merged, hash, doc: merge.doc };
+  plan.conflicts = merge.conflicts;
+  plan.textMerges = merge.textMerges;
+  plan.matchKeys = changed.length > 0 ? unionKeys(changed.map((c) => c.item)) : undefined;
+  plan.changesState = hash !== stored.hash || stored.deleted || plan.seen.length > 0 || gone.length > 0;
+  if (stored.deleted || gone.length > 0)
+    plan.resurrected = stored.deleted ? [] : gone.filter((s) => ctx.writable[s]);
+  ctx.writable.forEach((writable, side) => {
+    if (!writable) return;
+    const held = holding.get(side);
+    if (!held) plan.actions.push({ kind: "create", side, fields: merge.merged, hash });
+    else if (held.hash !== hash)
+      plan.actions.push({ kind: "update", side, nativeId: held.nativeId, fields: merge.merged, hash });
+  });
+  return plan;
+}
+
+async function planNew(items: NewItem[], ctx: PlanContext): Promise<RecordPlan> {
+  const first = items[0];
+  if (!first) throw new Error("a new group has at least one item");
+  const uid = items.find((i) => i.item.uid)?.item.uid || randomUUID().toUpperCase();
+  const plan = emptyPlan(undefined, uid, first.item.label);
+  const merge = await mergeRecord({
+    uid,
+    label: first.item.label,
+    base: undefined,
+    doc: undefined,
+    changed: items.map((i) => ({
+      endpoint: ctx.endpointUris[i.side] as string,
+      fields: i.item.fields,
+      modified: i.item.modified,
+    })),
+    policy: ctx.policy,
+  });
+  const hash = fieldsHash(merge.merged);
+  plan.target = { fields: merge.merged, hash, doc: merge.doc };
+  plan.conflicts = merge.conflicts;
+  plan.textMerges = merge.textMerges;
+  plan.matchKeys = unionKeys(items.map((i) => i.item));
+  plan.changesState = true;
+  for (const i of items) plan.seen.push({ side: i.side, nativeId: i.nativeId, token: i.token, hash: i.hash });
+  ctx.writable.forEach((writable, side) => {
+    if (!writable) return;
+    const held = items.find((i) => i.side === side);
+    if (!held) plan.actions.push({ kind: "create", side, fields: merge.merged, hash });
+    else if (held.hash !== hash)
+      plan.actions.push({ kind: "update", side, nativeId: held.nativeId, fields: merge.merged, hash });
+  });
+  return plan;
+}
+
+function emptyPlan(recordId: number | undefined, uid: string, label: string): RecordPlan {
+  return {
+    recordId,
+    uid,
+    label,
+    target: "delete",
+    matchKeys: undefined,
+    seen: [],
+    forget: [],
+    actions: [],
+    conflicts: [],
+    textMerges: [],
+    resurrected: [],
+    changesState: false,
+  };
+}
+
+function unionKeys(items: SyncItem[]): string[] {
+  return [...new Set(items.flatMap((i) => i.matchKeys))].sort();
+}

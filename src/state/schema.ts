@@ -1,0 +1,58 @@
+/**
+ * The state database, one per group of endpoints that sync together.
+ *
+ * - records: what all sides agreed on at the last sync (base, deflated canonical JSON), its
+ *   hash, and the record's CRDT document once one has been materialised. A record whose
+ *   deletion is being propagated keeps its base as a tombstone until every side has let go.
+ * - placements: where each record lives on each endpoint, the change token seen there, and the
+ *   hash of the content that side holds. A side is in sync when that hash equals the record's.
+ * - match_keys: name+phone / name+email keys, so a record is matched rather than duplicated.
+ * - conflicts and runs: the log a user reads with `cradle conflicts`.
+ */
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS endpoints (id INTEGER PRIMARY KEY, uri TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS records (
+  id INTEGER PRIMARY KEY,
+  uid TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  base BLOB NOT NULL,
+  doc BLOB,
+  deleted INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS records_uid ON records (uid);
+CREATE TABLE IF NOT EXISTS match_keys (
+  key TEXT NOT NULL,
+  record INTEGER NOT NULL,
+  PRIMARY KEY (key, record)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS match_keys_record ON match_keys (record);
+CREATE TABLE IF NOT EXISTS placements (
+  endpoint INTEGER NOT NULL,
+  native_id TEXT NOT NULL,
+  record INTEGER NOT NULL,
+  token TEXT NOT NULL,
+  hash TEXT NOT NULL,
+  PRIMARY KEY (endpoint, native_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS placements_record ON placements (record, endpoint);
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY,
+  started TEXT NOT NULL,
+  finished TEXT,
+  status TEXT NOT NULL,
+  summary TEXT
+);
+CREATE TABLE IF NOT EXISTS conflicts (
+  id INTEGER PRIMARY KEY,
+  run INTEGER NOT NULL,
+  uid TEXT NOT NULL,
+  label TEXT NOT NULL,
+  field TEXT NOT NULL,
+  "values" TEXT NOT NULL,
+  winner TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+`;
