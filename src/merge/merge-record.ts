@@ -118,7 +118,8 @@ function applyTakes(base: Fields, changes: FieldChange[]): Fields {
     const [part] = change.path;
     if (part === "sets") {
       const [, name, key] = change.path;
-      const set = (out.sets[name] ??= {});
+      const set = out.sets[name] ?? {};
+      out.sets[name] = set;
       if (value === undefined) delete set[key];
       else set[key] = value;
       if (Object.keys(set).length === 0) delete out.sets[name];

@@ -46,8 +46,8 @@ export async function observe(
 ): Promise<Observation> {
   const views = new Map<number, Map<number, SideView>>();
   const setView = (record: number, side: number, view: SideView) => {
-    let perSide = views.get(record);
-    if (!perSide) views.set(record, (perSide = new Map()));
+    const perSide = views.get(record) ?? new Map<number, SideView>();
+    views.set(record, perSide);
     perSide.set(side, view);
   };
   const newItems: NewItem[] = [];
