@@ -64,6 +64,6 @@ export interface Endpoint {
   guard(): Promise<GuardVerdict>;
   list(): Promise<Listed[]>;
   read(ids: string[]): Promise<Map<string, ReadResult>>;
-  /** Writes are applied in order: deletes, updates, creates. Each outcome is reported. */
+  /** Applies deletes, then updates, then creates, and returns one outcome for each, in that order. */
   write(batch: WriteBatch): Promise<WriteOutcome[]>;
 }

@@ -32,6 +32,8 @@ export interface RecordPlan {
   textMerges: string[];
   /** Sides on which a deleted record comes back because another side edited it. */
   resurrected: number[];
+  /** Sides whose edits were merged, when there were two or more. */
+  mergedFrom: number[];
   /** True when the state changes but no side needs a write (only tokens moved). */
   changesState: boolean;
 }
@@ -143,6 +145,7 @@ async function planKnown(stored: StoredRecord, sides: Side[], ctx: PlanContext):
   plan.target = { fields: merge.merged, hash, doc: merge.doc };
   plan.conflicts = merge.conflicts;
   plan.textMerges = merge.textMerges;
+  if (new Set(changed.map((c) => c.hash)).size > 1) plan.mergedFrom = changed.map((c) => c.side);
   plan.matchKeys = changed.length > 0 ? unionKeys(changed.map((c) => c.item)) : undefined;
   plan.changesState = hash !== stored.hash || stored.deleted || plan.seen.length > 0 || gone.length > 0;
   if (stored.deleted || gone.length > 0)
@@ -204,6 +207,7 @@ function emptyPlan(recordId: number | undefined, uid: string, label: string): Re
     conflicts: [],
     textMerges: [],
     resurrected: [],
+    mergedFrom: [],
     changesState: false,
   };
 }

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
 import { StateLockedError } from "./errors.js";
 
 /**
@@ -7,6 +8,7 @@ import { StateLockedError } from "./errors.js";
  */
 export function acquireLock(stateFile: string): () => void {
   const path = `${stateFile}.lock`;
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, "wx", 0o600);

@@ -1,0 +1,40 @@
+import { resolve as resolvePath } from "node:path";
+import type { Domain, Endpoint } from "../core/endpoint.js";
+import { UsageError } from "../core/errors.js";
+
+type Factory = (location: string) => Promise<Endpoint>;
+
+/**
+ * Scheme → endpoint, per domain. Each module is imported only when its scheme is used, so a
+ * contacts sync never loads the calendar or photo code.
+ */
+const ENDPOINTS: Record<Domain, Record<string, Factory>> = {
+  contacts: {
+    vdir: async (dir) => new (await import("./contacts/endpoints/vdir.js")).ContactsVdirEndpoint(dir),
+    file: async (path) => new (await import("./contacts/endpoints/file.js")).ContactsFileEndpoint(path),
+  },
+  calendars: {},
+  photos: {},
+};
+
+export const DOMAINS = Object.keys(ENDPOINTS) as Domain[];
+
+export function isDomain(name: string): name is Domain {
+  return (DOMAINS as string[]).includes(name);
+}
+
+/** Opens `scheme:location` for a domain; relative paths are made absolute so URIs stay stable. */
+export async function openEndpoint(domain: Domain, spec: string): Promise<Endpoint> {
+  const colon = spec.indexOf(":");
+  const scheme = colon > 0 ? spec.slice(0, colon) : "";
+  const location = spec.slice(colon + 1);
+  const factory = ENDPOINTS[domain][scheme];
+  if (!factory || !location) {
+    const known = Object.keys(ENDPOINTS[domain]).map((s) => `${s}:`);
+    throw new UsageError(
+      `"${spec}" is not a ${domain} endpoint. Use one of: ${known.join(", ") || "(none yet)"} followed by a path.`,
+      { spec, domain },
+    );
+  }
+  return factory(resolvePath(location));
+}

@@ -1,0 +1,38 @@
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { runContactsDemo } from "../../demo/contacts-demo.js";
+import { asUsage } from "../args.js";
+import { type Command, EXIT_STATUS } from "../command.js";
+import { describeSync } from "./sync.js";
+
+export const demoCommand: Command = {
+  usage: "cradle demo [--dir DIR] [--json]",
+  summary: "sync sample contacts between a phone side and a computer side, and explain it",
+  help: `Creates DIR (default ./cradle-demo, replaced if it exists) with a phone side and a computer
+side holding sample contacts, syncs them, edits both sides, syncs again and tells in words what
+merged and what conflicted. Its state stays inside DIR.
+
+${EXIT_STATUS}`,
+  async run(args, out) {
+    const { values } = asUsage(() =>
+      parseArgs({ args, options: { dir: { type: "string" }, json: { type: "boolean" } } }),
+    );
+    const steps = await runContactsDemo(resolve(values.dir ?? "cradle-demo"));
+    out.data(steps, () =>
+      steps
+        .map((s, i) => {
+          const body = s.result ? `\n${indent(describeSync(s.result) || "nothing to do")}` : "";
+          return `${i + 1}. ${s.title}${body}`;
+        })
+        .join("\n\n"),
+    );
+    return 0;
+  },
+};
+
+function indent(text: string): string {
+  return text
+    .split("\n")
+    .map((l) => `   ${l}`)
+    .join("\n");
+}

@@ -1,0 +1,29 @@
+import { createHash } from "node:crypto";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+/**
+ * Where Cradle keeps its state. `CRADLE_HOME` moves everything; otherwise the XDG base
+ * directory spec applies ($XDG_STATE_HOME, default ~/.local/state).
+ */
+export function stateHome(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CRADLE_HOME) return join(env.CRADLE_HOME, "state");
+  const xdg = env.XDG_STATE_HOME || join(env.HOME || homedir(), ".local", "state");
+  return join(xdg, "cradle");
+}
+
+/**
+ * One state database per domain and group of endpoints: syncing phone+computer and
+ * phone+tablet keeps two histories, as vdirsyncer keeps one status per pair.
+ */
+export function defaultStateFile(
+  domain: string,
+  endpointUris: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const group = createHash("sha256")
+    .update([...endpointUris].sort().join("\n"))
+    .digest("hex")
+    .slice(0, 16);
+  return join(stateHome(env), `${domain}-${group}.sqlite`);
+}
