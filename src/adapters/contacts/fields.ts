@@ -14,6 +14,7 @@
  * - sets["@order"]: each entry's position, a separate register so that reordering never
  *   conflicts with editing (ordering hints are settled silently).
  */
+import { createHash } from "node:crypto";
 import { canonicalJson, type Fields } from "../../core/fields.js";
 import type { Contact, ContactEntry, VCardVersion, VProp } from "./model.js";
 
@@ -32,8 +33,9 @@ export function contactToFields(contact: Contact): Fields {
   contact.entries.forEach((entry, position) => {
     const [main, ...rest] = entry.props;
     if (!main) return;
-    const key = uniqueKey(entries, entryKey(entry));
-    entries[key] = canonicalJson(main);
+    const value = canonicalJson(main);
+    const key = uniqueKey(entries, entryKey(entry), value);
+    entries[key] = value;
     if (rest.length > 0) companions[key] = canonicalJson(rest);
     order[key] = String(position).padStart(4, "0");
   });
@@ -73,7 +75,10 @@ export function entryKey(entry: ContactEntry): string {
   const text = valueText(main);
   switch (name) {
     case "TEL":
-      return `TEL:${phoneDigits(text)}`;
+      // Vanity numbers (1-800-FLOWERS) and free text ("ask reception") are not digits alone.
+      return /[a-z]/i.test(text.replace(/^tel:/i, ""))
+        ? `TEL:${normalizeText(text)}`
+        : `TEL:${phoneDigits(text)}`;
     case "EMAIL":
       return `EMAIL:${text.trim().toLowerCase()}`;
     case "ADR":
@@ -118,9 +123,16 @@ function normalizeText(text: string): string {
   return text.toLowerCase().replace(/\s+/g, " ").trim();
 }
 
-function uniqueKey(taken: Record<string, string>, key: string): string {
-  let candidate = key;
-  for (let n = 2; candidate in taken; n++) candidate = `${key}#${n}`;
+/**
+ * Two entries with the same normalized value (the same number typed twice, with different
+ * labels) are told apart by their content, never by position: a key must not shift when an
+ * entry before it is removed, or the 3-way diff would misread the other side's edits.
+ */
+function uniqueKey(taken: Record<string, string>, key: string, value: string): string {
+  if (!(key in taken)) return key;
+  const byContent = `${key}#${createHash("sha256").update(value).digest("base64url").slice(0, 8)}`;
+  let candidate = byContent;
+  for (let n = 2; candidate in taken; n++) candidate = `${byContent}-${n}`;
   return candidate;
 }
 
