@@ -37,8 +37,12 @@ export function identify(
   const groupsByKey = new Map<string, NewGroup[]>();
   const duplicates: DuplicateReport[] = [];
 
-  const holderOn = (record: number, side: number): string | undefined =>
-    views.get(record)?.get(side)?.nativeId ?? matched.get(record)?.find((i) => i.side === side)?.nativeId;
+  /** The item holding a record on a side; an item gone from its old id holds nothing (it may have moved). */
+  const holderOn = (record: number, side: number): string | undefined => {
+    const view = views.get(record)?.get(side);
+    if (view && view.kind !== "gone") return view.nativeId;
+    return matched.get(record)?.find((i) => i.side === side)?.nativeId;
+  };
   const attach = (record: number, item: NewItem) => {
     const list = matched.get(record) ?? [];
     list.push(item);

@@ -115,11 +115,14 @@ async function planKnown(stored: StoredRecord, sides: Side[], ctx: PlanContext):
       const item = view.kind === "new" ? view.item.item : view.item;
       plan.seen.push({ side, nativeId, token, hash });
       plan.label = item.label || plan.label;
-      if (hash !== stored.hash) changed.push({ side, item, hash });
+      // An item appearing where a deleted record had none is a re-creation, even with the old content.
+      if (hash !== stored.hash || (stored.deleted && view.kind === "new")) changed.push({ side, item, hash });
     } else if (view.token) plan.seen.push({ side, nativeId, token: view.token, hash });
   }
 
-  const deleting = changed.length === 0 && (stored.deleted || gone.length > 0);
+  // A side that lists the record under a new id (a renamed file, a moved item) did not delete it.
+  const lost = gone.filter((side) => !holding.has(side));
+  const deleting = changed.length === 0 && (stored.deleted || lost.length > 0);
   if (deleting) {
     plan.target = "delete";
     for (const [side, held] of holding) {
@@ -148,8 +151,11 @@ async function planKnown(stored: StoredRecord, sides: Side[], ctx: PlanContext):
   if (new Set(changed.map((c) => c.hash)).size > 1) plan.mergedFrom = changed.map((c) => c.side);
   plan.matchKeys = changed.length > 0 ? unionKeys(changed.map((c) => c.item)) : undefined;
   plan.changesState = hash !== stored.hash || stored.deleted || plan.seen.length > 0 || gone.length > 0;
-  if (stored.deleted || gone.length > 0)
-    plan.resurrected = stored.deleted ? [] : gone.filter((s) => ctx.writable[s]);
+  // Writable sides that get the record back: those that deleted it, or all without it after a tombstone.
+  if (stored.deleted || lost.length > 0)
+    plan.resurrected = ctx.writable.flatMap((w, s) =>
+      w && !holding.has(s) && (stored.deleted || lost.includes(s)) ? [s] : [],
+    );
   ctx.writable.forEach((writable, side) => {
     if (!writable) return;
     const held = holding.get(side);

@@ -179,7 +179,11 @@ function collect(plans: RecordPlan[], report: SyncReport, uris: string[]): void 
     report.conflicts.push(...plan.conflicts);
     for (const field of plan.textMerges) report.textMerges.push({ uid: plan.uid, label: plan.label, field });
     if (plan.mergedFrom.length > 0)
-      report.merges.push({ uid: plan.uid, label: plan.label, endpoints: plan.mergedFrom.map((s) => uris[s] as string) });
+      report.merges.push({
+        uid: plan.uid,
+        label: plan.label,
+        endpoints: plan.mergedFrom.map((s) => uris[s] as string),
+      });
     for (const side of plan.resurrected)
       report.resurrected.push({ uid: plan.uid, label: plan.label, endpoint: uris[side] as string });
   }

@@ -26,7 +26,8 @@ function setup(count: number) {
   const computer = join(home, "computer");
   mkdirSync(phone);
   mkdirSync(computer);
-  for (let i = 0; i < count; i++) writeFileSync(join(phone, `c${i}.vcf`), card(`uid-${i}`, `Person ${i}`, `TEL:+49 30 ${i}\r\n`));
+  for (let i = 0; i < count; i++)
+    writeFileSync(join(phone, `c${i}.vcf`), card(`uid-${i}`, `Person ${i}`, `TEL:+49 30 ${i}\r\n`));
   return { home, phone, computer };
 }
 
@@ -48,20 +49,30 @@ describe("cradle CLI (run npm run build first)", () => {
     const first = cradle(["sync", "contacts", `vdir:${phone}`, `vdir:${computer}`, "--json"], home);
     expect(first.code, first.stderr).toBe(0);
     const report = JSON.parse(first.stdout);
-    expect(report.endpoints[1]).toMatchObject({ uri: `vdir:${computer}`, created: 3, updated: 0, deleted: 0 });
+    expect(report.endpoints[1]).toMatchObject({
+      uri: `vdir:${computer}`,
+      created: 3,
+      updated: 0,
+      deleted: 0,
+    });
     expect(report.conflicts).toEqual([]);
     expect(readdirSync(computer)).toHaveLength(3);
     const stateDir = join(home, "state");
     expect(readdirSync(stateDir).some((f) => f.startsWith("contacts-") && f.endsWith(".sqlite"))).toBe(true);
     expect(statSync(stateDir).mode & 0o077).toBe(0);
     expect(existsSync(join(home, "xdg-should-not-be-used"))).toBe(false);
-    const second = JSON.parse(cradle(["sync", "contacts", `vdir:${phone}`, `vdir:${computer}`, "--json"], home).stdout);
+    const second = JSON.parse(
+      cradle(["sync", "contacts", `vdir:${phone}`, `vdir:${computer}`, "--json"], home).stdout,
+    );
     for (const e of second.endpoints) expect(e.created + e.updated + e.deleted).toBe(0);
   });
 
   it("--dry-run writes nothing, not even state", () => {
     const { home, phone, computer } = setup(2);
-    const dry = cradle(["sync", "contacts", `vdir:${phone}`, `vdir:${computer}`, "--dry-run", "--json"], home);
+    const dry = cradle(
+      ["sync", "contacts", `vdir:${phone}`, `vdir:${computer}`, "--dry-run", "--json"],
+      home,
+    );
     expect(dry.code, dry.stderr).toBe(0);
     const report = JSON.parse(dry.stdout);
     expect(report.dryRun).toBe(true);
@@ -76,7 +87,11 @@ describe("cradle CLI (run npm run build first)", () => {
     mkdirSync(phone);
     const refused = cradle(["sync", "contacts", `vdir:${phone}`, `vdir:${computer}`, "--json"], home);
     expect(refused.code).toBe(4);
-    expect(JSON.parse(refused.stderr.trim())).toMatchObject({ type: "error", code: "SafetyRefusal", exitCode: 4 });
+    expect(JSON.parse(refused.stderr.trim())).toMatchObject({
+      type: "error",
+      code: "SafetyRefusal",
+      exitCode: 4,
+    });
     expect(readdirSync(computer)).toHaveLength(4);
     const allowed = cradle(["sync", "contacts", `vdir:${phone}`, `vdir:${computer}`, "--allow-empty"], home);
     expect(allowed.code).toBe(0);
@@ -85,7 +100,10 @@ describe("cradle CLI (run npm run build first)", () => {
 
   it("reports a malformed vCard with file and line, syncs the rest and deletes it nowhere", () => {
     const { home, phone, computer } = setup(2);
-    writeFileSync(join(phone, "broken.vcf"), "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Broken\r\nnot a property\r\nEND:VCARD\r\n");
+    writeFileSync(
+      join(phone, "broken.vcf"),
+      "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Broken\r\nnot a property\r\nEND:VCARD\r\n",
+    );
     const result = cradle(["sync", "contacts", `vdir:${phone}`, `vdir:${computer}`, "--json"], home);
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);
@@ -103,13 +121,18 @@ describe("cradle CLI (run npm run build first)", () => {
     expect(shown).toEqual([expect.objectContaining({ uid: "uid-0", fn: "Person 0" })]);
     const other = readdirSync(computer)[0] as string;
     writeFileSync(join(phone, "c0.vcf"), card("uid-0", "Person 0", "TEL:+49 30 0\r\nTITLE:Phone title\r\n"));
-    writeFileSync(join(computer, other), card("uid-0", "Person 0", "TEL:+49 30 0\r\nTITLE:Computer title\r\n"));
+    writeFileSync(
+      join(computer, other),
+      card("uid-0", "Person 0", "TEL:+49 30 0\r\nTITLE:Computer title\r\n"),
+    );
     const merged = cradle(["sync", "contacts", ...eps, "--prefer", `vdir:${phone}`, "--json"], home);
     expect(merged.code, merged.stderr).toBe(0);
     expect(JSON.parse(merged.stdout).conflicts[0]).toMatchObject({ field: "TITLE", winner: `vdir:${phone}` });
     const conflicts = JSON.parse(cradle(["conflicts", "--json"], home).stdout);
     expect(conflicts).toHaveLength(1);
-    expect(conflicts[0].values.map((v: { value: string }) => v.value).join(" ")).toMatch(/Phone title.*Computer title|Computer title.*Phone title/);
+    expect(conflicts[0].values.map((v: { value: string }) => v.value).join(" ")).toMatch(
+      /Phone title.*Computer title|Computer title.*Phone title/,
+    );
   });
 
   it("demo runs in ./cradle-demo and tells what merged and what conflicted", () => {
