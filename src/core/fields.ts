@@ -33,3 +33,21 @@ function sortKeys(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * Canonical JSON for Fields (keys sorted as strings at every level), without building sorted
+ * copies: this runs once per read record, on the hot path of every sync.
+ */
+export function canonicalFieldsJson(fields: Fields): string {
+  const sets = Object.keys(fields.sets)
+    .sort()
+    .map((name) => `${JSON.stringify(name)}:${flatJson(fields.sets[name] as Record<string, string>)}`);
+  return `{"scalars":${flatJson(fields.scalars)},"sets":{${sets.join(",")}},"texts":${flatJson(fields.texts)}}`;
+}
+
+function flatJson(map: Record<string, string>): string {
+  const parts = Object.keys(map)
+    .sort()
+    .map((key) => `${JSON.stringify(key)}:${JSON.stringify(map[key])}`);
+  return `{${parts.join(",")}}`;
+}

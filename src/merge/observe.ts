@@ -1,12 +1,15 @@
 import type { Endpoint, ReadError, SyncItem } from "../core/endpoint.js";
 import type { Placement, SyncState } from "../state/store.js";
-import { fieldsHash } from "./hash.js";
+import { RecordValue } from "./record-value.js";
+
+/** A record as read from an endpoint, with its content held compactly. */
+export type ObservedItem = Omit<SyncItem, "fields"> & { value: RecordValue };
 
 /** What one endpoint shows of one known record at the start of a run. */
 export type SideView =
   /** Unchanged content; `token` is set when the token moved but the content did not. */
   | { kind: "held"; nativeId: string; hash: string; token?: string }
-  | { kind: "changed"; nativeId: string; hash: string; token: string; item: SyncItem }
+  | { kind: "changed"; nativeId: string; hash: string; token: string; item: ObservedItem }
   | { kind: "gone"; nativeId: string }
   | { kind: "blocked"; nativeId: string; error: ReadError };
 
@@ -16,7 +19,7 @@ export interface NewItem {
   nativeId: string;
   token: string;
   hash: string;
-  item: SyncItem;
+  item: ObservedItem;
 }
 
 export interface Observation {
@@ -84,12 +87,13 @@ export async function observe(
           else unreadable.push(result.error);
           continue;
         }
-        const hash = fieldsHash(result.item.fields);
-        if (!placement) newItems.push({ side, nativeId: id, token, hash, item: result.item });
+        const { fields, ...rest } = result.item;
+        const item: ObservedItem = { ...rest, value: RecordValue.of(fields) };
+        const hash = item.value.hash;
+        if (!placement) newItems.push({ side, nativeId: id, token, hash, item });
         else if (hash === placement.hash)
           setView(placement.record, side, { kind: "held", nativeId: id, hash, token });
-        else
-          setView(placement.record, side, { kind: "changed", nativeId: id, hash, token, item: result.item });
+        else setView(placement.record, side, { kind: "changed", nativeId: id, hash, token, item });
       }
       onProgress?.({ phase: `read ${endpoint.uri}`, loaded: start + batch.length, total: toRead.length });
     }

@@ -1,17 +1,15 @@
 import { randomUUID } from "node:crypto";
-import type { SyncItem } from "../core/endpoint.js";
-import type { Fields } from "../core/fields.js";
 import type { StoredRecord, SyncState } from "../state/store.js";
 import type { Conflict, ConflictPolicy } from "./conflict.js";
-import { fieldsHash } from "./hash.js";
 import type { Identity } from "./identify.js";
 import { mergeRecord } from "./merge-record.js";
-import type { NewItem, Observation, SideView } from "./observe.js";
+import type { NewItem, Observation, ObservedItem, SideView } from "./observe.js";
+import { RecordValue } from "./record-value.js";
 
 /** One write the run will make. */
 export type Action =
-  | { kind: "create"; side: number; fields: Fields; hash: string }
-  | { kind: "update"; side: number; nativeId: string; fields: Fields; hash: string }
+  | { kind: "create"; side: number; value: RecordValue }
+  | { kind: "update"; side: number; nativeId: string; value: RecordValue }
   | { kind: "delete"; side: number; nativeId: string };
 
 /** What the run decided for one record: its new agreed value (or its deletion) and the writes. */
@@ -21,7 +19,7 @@ export interface RecordPlan {
   uid: string;
   label: string;
   /** The new agreed value, or "delete" when the record is going away everywhere. */
-  target: { fields: Fields; hash: string; doc: Uint8Array | undefined } | "delete";
+  target: { value: RecordValue; doc: Uint8Array | undefined } | "delete";
   matchKeys: string[] | undefined;
   /** What each side holds now that the state should remember before any write. */
   seen: { side: number; nativeId: string; token: string; hash: string }[];
@@ -97,7 +95,7 @@ function sideId(ctx: PlanContext, side: number): number {
 
 async function planKnown(stored: StoredRecord, sides: Side[], ctx: PlanContext): Promise<RecordPlan> {
   const plan = emptyPlan(stored.id, stored.uid, stored.uid);
-  const changed: { side: number; item: SyncItem; hash: string }[] = [];
+  const changed: { side: number; item: ObservedItem; hash: string }[] = [];
   const gone: number[] = [];
   const holding = new Map<number, { nativeId: string; hash: string }>();
   for (const { side, view } of sides) {
@@ -139,13 +137,14 @@ async function planKnown(stored: StoredRecord, sides: Side[], ctx: PlanContext):
     doc: stored.doc,
     changed: changed.map((c) => ({
       endpoint: ctx.endpointUris[c.side] as string,
-      fields: c.item.fields,
+      fields: c.item.value.fields(),
       modified: c.item.modified,
     })),
     policy: ctx.policy,
   });
-  const hash = fieldsHash(merge.merged);
-  plan.target = { fields: merge.merged, hash, doc: merge.doc };
+  const value = changed.length === 0 ? RecordValue.fromJson(stored.baseJson) : RecordValue.of(merge.merged);
+  const hash = value.hash;
+  plan.target = { value, doc: merge.doc };
   plan.conflicts = merge.conflicts;
   plan.textMerges = merge.textMerges;
   if (new Set(changed.map((c) => c.hash)).size > 1) plan.mergedFrom = changed.map((c) => c.side);
@@ -159,9 +158,8 @@ async function planKnown(stored: StoredRecord, sides: Side[], ctx: PlanContext):
   ctx.writable.forEach((writable, side) => {
     if (!writable) return;
     const held = holding.get(side);
-    if (!held) plan.actions.push({ kind: "create", side, fields: merge.merged, hash });
-    else if (held.hash !== hash)
-      plan.actions.push({ kind: "update", side, nativeId: held.nativeId, fields: merge.merged, hash });
+    if (!held) plan.actions.push({ kind: "create", side, value });
+    else if (held.hash !== hash) plan.actions.push({ kind: "update", side, nativeId: held.nativeId, value });
   });
   return plan;
 }
@@ -171,20 +169,25 @@ async function planNew(items: NewItem[], ctx: PlanContext): Promise<RecordPlan> 
   if (!first) throw new Error("a new group has at least one item");
   const uid = items.find((i) => i.item.uid)?.item.uid || randomUUID().toUpperCase();
   const plan = emptyPlan(undefined, uid, first.item.label);
-  const merge = await mergeRecord({
-    uid,
-    label: first.item.label,
-    base: undefined,
-    doc: undefined,
-    changed: items.map((i) => ({
-      endpoint: ctx.endpointUris[i.side] as string,
-      fields: i.item.fields,
-      modified: i.item.modified,
-    })),
-    policy: ctx.policy,
-  });
-  const hash = fieldsHash(merge.merged);
-  plan.target = { fields: merge.merged, hash, doc: merge.doc };
+  // Every side holds the same content (the common first sync into an empty side): nothing to merge.
+  const identical = items.every((i) => i.hash === first.hash);
+  const merge = identical
+    ? { merged: undefined, doc: undefined, conflicts: [], textMerges: [] }
+    : await mergeRecord({
+        uid,
+        label: first.item.label,
+        base: undefined,
+        doc: undefined,
+        changed: items.map((i) => ({
+          endpoint: ctx.endpointUris[i.side] as string,
+          fields: i.item.value.fields(),
+          modified: i.item.modified,
+        })),
+        policy: ctx.policy,
+      });
+  const value = merge.merged ? RecordValue.of(merge.merged) : first.item.value;
+  const hash = value.hash;
+  plan.target = { value, doc: merge.doc };
   plan.conflicts = merge.conflicts;
   plan.textMerges = merge.textMerges;
   plan.matchKeys = unionKeys(items.map((i) => i.item));
@@ -193,9 +196,8 @@ async function planNew(items: NewItem[], ctx: PlanContext): Promise<RecordPlan> 
   ctx.writable.forEach((writable, side) => {
     if (!writable) return;
     const held = items.find((i) => i.side === side);
-    if (!held) plan.actions.push({ kind: "create", side, fields: merge.merged, hash });
-    else if (held.hash !== hash)
-      plan.actions.push({ kind: "update", side, nativeId: held.nativeId, fields: merge.merged, hash });
+    if (!held) plan.actions.push({ kind: "create", side, value });
+    else if (held.hash !== hash) plan.actions.push({ kind: "update", side, nativeId: held.nativeId, value });
   });
   return plan;
 }
@@ -218,6 +220,6 @@ function emptyPlan(recordId: number | undefined, uid: string, label: string): Re
   };
 }
 
-function unionKeys(items: SyncItem[]): string[] {
+function unionKeys(items: ObservedItem[]): string[] {
   return [...new Set(items.flatMap((i) => i.matchKeys))].sort();
 }

@@ -210,26 +210,26 @@ function commitIntent(state: SyncState, ids: number[], plans: RecordPlan[]): num
   for (const plan of plans) {
     if (!plan.changesState && plan.actions.length === 0) continue;
     const target = plan.target;
-    const base =
-      target === "delete"
-        ? plan.recordId !== undefined
-          ? state.record(plan.recordId)
-          : undefined
-        : undefined;
-    plan.recordId = state.saveRecord({
-      id: plan.recordId,
-      uid: plan.uid,
-      hash: target === "delete" ? (base?.hash ?? "") : target.hash,
-      base: target === "delete" ? (base?.base ?? { scalars: {}, texts: {}, sets: {} }) : target.fields,
-      doc: target === "delete" ? base?.doc : target.doc,
-      deleted: target === "delete",
-      keys: plan.matchKeys,
-    });
+    if (target === "delete") {
+      if (plan.recordId === undefined) throw new Error("a deletion is always of a known record");
+      state.markDeleted(plan.recordId);
+    } else {
+      plan.recordId = state.saveRecord({
+        id: plan.recordId,
+        uid: plan.uid,
+        hash: target.value.hash,
+        base: target.value.json,
+        doc: target.doc,
+        deleted: false,
+        keys: plan.matchKeys,
+      });
+    }
+    const record = plan.recordId;
     for (const f of plan.forget) state.removePlacement(ids[f.side] as number, f.nativeId);
     for (const s of plan.seen)
       state.savePlacement(ids[s.side] as number, {
         nativeId: s.nativeId,
-        record: plan.recordId,
+        record,
         token: s.token,
         hash: s.hash,
       });
@@ -239,6 +239,8 @@ function commitIntent(state: SyncState, ids: number[], plans: RecordPlan[]): num
 }
 
 type Outcomes = Map<Action, WriteOutcome>;
+
+const WRITE_CHUNK = 500;
 
 /** Writes each endpoint's batch. A failed write is reported and retried by the next run. */
 async function writeAll(
@@ -257,19 +259,23 @@ async function writeAll(
       ...mine.filter((m) => m.action.kind === "update"),
       ...mine.filter((m) => m.action.kind === "create"),
     ];
-    const batch: WriteBatch = { create: [], update: [], delete: [] };
-    for (const { plan, action } of ordered) {
-      if (action.kind === "delete") batch.delete.push(action.nativeId);
-      else if (action.kind === "update")
-        batch.update.push({ id: action.nativeId, uid: plan.uid, fields: action.fields });
-      else batch.create.push({ uid: plan.uid, fields: action.fields });
+    // In chunks, so only one chunk's records are parsed back into objects at a time.
+    for (let start = 0; start < ordered.length; start += WRITE_CHUNK) {
+      const chunk = ordered.slice(start, start + WRITE_CHUNK);
+      const batch: WriteBatch = { create: [], update: [], delete: [] };
+      for (const { plan, action } of chunk) {
+        if (action.kind === "delete") batch.delete.push(action.nativeId);
+        else if (action.kind === "update")
+          batch.update.push({ id: action.nativeId, uid: plan.uid, fields: action.value.fields() });
+        else batch.create.push({ uid: plan.uid, fields: action.value.fields() });
+      }
+      const results = await endpoint.write(batch);
+      chunk.forEach(({ action }, i) => {
+        const result = results[i];
+        if (result) outcomes.set(action, result);
+      });
+      onProgress?.({ phase: `write ${endpoint.uri}`, loaded: start + chunk.length, total: ordered.length });
     }
-    const results = await endpoint.write(batch);
-    ordered.forEach(({ action }, i) => {
-      const result = results[i];
-      if (result) outcomes.set(action, result);
-    });
-    onProgress?.({ phase: `write ${endpoint.uri}`, loaded: ordered.length, total: ordered.length });
   }
   return outcomes;
 }
@@ -304,7 +310,7 @@ function commitOutcome(
           nativeId: outcome.id,
           record,
           token: outcome.token,
-          hash: action.hash,
+          hash: action.value.hash,
         });
     }
     if (plan.target === "delete" && state.placementCount(record) === 0) state.removeRecord(record);

@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS records (
 );
 CREATE INDEX IF NOT EXISTS records_uid ON records (uid);
 CREATE TABLE IF NOT EXISTS match_keys (
-  key TEXT NOT NULL,
+  key INTEGER NOT NULL,
   record INTEGER NOT NULL,
   PRIMARY KEY (key, record)
 ) WITHOUT ROWID;

@@ -1,8 +1,9 @@
+import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import Database from "better-sqlite3";
-import { canonicalJson, type Fields } from "../core/fields.js";
+import type { Fields } from "../core/fields.js";
 import { StateCorruptError } from "./errors.js";
 import { SCHEMA, SCHEMA_VERSION } from "./schema.js";
 
@@ -19,6 +20,8 @@ export interface StoredRecord {
   hash: string;
   deleted: boolean;
   base: Fields;
+  /** The base as stored: canonical JSON, whose hash is `hash`. */
+  baseJson: string;
   doc: Uint8Array | undefined;
 }
 
@@ -35,6 +38,7 @@ export interface ConflictRow {
 /** All SQL lives here. Callers group writes with transaction(). */
 export class SyncState {
   private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
 
   private constructor(
     readonly file: string,
@@ -69,25 +73,35 @@ export class SyncState {
     this.db.close();
   }
 
+  /** Each statement is prepared once per connection: preparing costs more than running it. */
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
 
   endpointId(uri: string): number {
-    this.db.prepare("INSERT OR IGNORE INTO endpoints (uri) VALUES (?)").run(uri);
-    return this.db.prepare("SELECT id FROM endpoints WHERE uri = ?").pluck().get(uri) as number;
+    this.sql("INSERT OR IGNORE INTO endpoints (uri) VALUES (?)").run(uri);
+    return this.sql("SELECT id FROM endpoints WHERE uri = ?").pluck().get(uri) as number;
   }
 
   placements(endpoint: number): Map<string, Placement> {
-    const rows = this.db
-      .prepare("SELECT native_id AS nativeId, record, token, hash FROM placements WHERE endpoint = ?")
-      .all(endpoint) as Placement[];
+    const rows = this.sql(
+      "SELECT native_id AS nativeId, record, token, hash FROM placements WHERE endpoint = ?",
+    ).all(endpoint) as Placement[];
     return new Map(rows.map((row) => [row.nativeId, row]));
   }
 
   /** Hash and tombstone flag of every record, for the cheap in-sync checks of a run. */
   recordHashes(): Map<number, { hash: string; deleted: boolean; uid: string }> {
-    const rows = this.db.prepare("SELECT id, hash, deleted, uid FROM records").all() as {
+    const rows = this.sql("SELECT id, hash, deleted, uid FROM records").all() as {
       id: number;
       hash: string;
       deleted: number;
@@ -97,36 +111,35 @@ export class SyncState {
   }
 
   record(id: number): StoredRecord | undefined {
-    const row = this.db
-      .prepare("SELECT id, uid, hash, base, doc, deleted FROM records WHERE id = ?")
-      .get(id) as
+    const row = this.sql("SELECT id, uid, hash, base, doc, deleted FROM records WHERE id = ?").get(id) as
       | { id: number; uid: string; hash: string; base: Buffer; doc: Buffer | null; deleted: number }
       | undefined;
     if (!row) return undefined;
+    const baseJson = inflateRawSync(row.base).toString("utf8");
     return {
       id: row.id,
       uid: row.uid,
       hash: row.hash,
       deleted: row.deleted === 1,
-      base: JSON.parse(inflateRawSync(row.base).toString("utf8")) as Fields,
+      base: JSON.parse(baseJson) as Fields,
+      baseJson,
       doc: row.doc ? new Uint8Array(row.doc) : undefined,
     };
   }
 
   recordsWithUid(uid: string): number[] {
-    return this.db.prepare("SELECT id FROM records WHERE uid = ?").pluck().all(uid) as number[];
+    return this.sql("SELECT id FROM records WHERE uid = ?").pluck().all(uid) as number[];
   }
 
   recordsWithKey(key: string): number[] {
-    return this.db.prepare("SELECT record FROM match_keys WHERE key = ?").pluck().all(key) as number[];
+    return this.sql("SELECT record FROM match_keys WHERE key = ?").pluck().all(keyDigest(key)) as number[];
   }
 
   /** Live records that have no placement on this endpoint: they still need to reach it. */
   recordsMissingFrom(endpoint: number): number[] {
-    return this.db
-      .prepare(
-        "SELECT id FROM records WHERE deleted = 0 AND id NOT IN (SELECT record FROM placements WHERE endpoint = ?)",
-      )
+    return this.sql(
+      "SELECT id FROM records WHERE deleted = 0 AND id NOT IN (SELECT record FROM placements WHERE endpoint = ?)",
+    )
       .pluck()
       .all(endpoint) as number[];
   }
@@ -135,84 +148,101 @@ export class SyncState {
     id?: number;
     uid: string;
     hash: string;
-    base: Fields;
+    /** Canonical JSON of the agreed Fields. */
+    base: string;
     doc: Uint8Array | undefined;
     deleted: boolean;
     /** Match keys; undefined keeps the ones stored. */
     keys: string[] | undefined;
   }): number {
-    const base = deflateRawSync(Buffer.from(canonicalJson(r.base)));
+    const base = deflateRawSync(Buffer.from(r.base));
     const doc = r.doc ? Buffer.from(r.doc) : null;
     let id = r.id;
     if (id === undefined) {
       id = Number(
-        this.db
-          .prepare("INSERT INTO records (uid, hash, base, doc, deleted) VALUES (?, ?, ?, ?, ?)")
-          .run(r.uid, r.hash, base, doc, r.deleted ? 1 : 0).lastInsertRowid,
+        this.sql("INSERT INTO records (uid, hash, base, doc, deleted) VALUES (?, ?, ?, ?, ?)").run(
+          r.uid,
+          r.hash,
+          base,
+          doc,
+          r.deleted ? 1 : 0,
+        ).lastInsertRowid,
       );
     } else {
-      this.db
-        .prepare("UPDATE records SET uid = ?, hash = ?, base = ?, doc = ?, deleted = ? WHERE id = ?")
-        .run(r.uid, r.hash, base, doc, r.deleted ? 1 : 0, id);
-      if (r.keys) this.db.prepare("DELETE FROM match_keys WHERE record = ?").run(id);
+      this.sql("UPDATE records SET uid = ?, hash = ?, base = ?, doc = ?, deleted = ? WHERE id = ?").run(
+        r.uid,
+        r.hash,
+        base,
+        doc,
+        r.deleted ? 1 : 0,
+        id,
+      );
+      if (r.keys) this.sql("DELETE FROM match_keys WHERE record = ?").run(id);
     }
-    const insertKey = this.db.prepare("INSERT OR IGNORE INTO match_keys (key, record) VALUES (?, ?)");
-    for (const key of r.keys ?? []) insertKey.run(key, id);
+    const insertKey = this.sql("INSERT OR IGNORE INTO match_keys (key, record) VALUES (?, ?)");
+    for (const key of r.keys ?? []) insertKey.run(keyDigest(key), id);
     return id;
   }
 
+  /** A tombstone: the record is being deleted everywhere; its base stays until every side let go. */
+  markDeleted(id: number): void {
+    this.sql("UPDATE records SET deleted = 1 WHERE id = ?").run(id);
+  }
+
   removeRecord(id: number): void {
-    this.db.prepare("DELETE FROM records WHERE id = ?").run(id);
-    this.db.prepare("DELETE FROM match_keys WHERE record = ?").run(id);
-    this.db.prepare("DELETE FROM placements WHERE record = ?").run(id);
+    this.sql("DELETE FROM records WHERE id = ?").run(id);
+    this.sql("DELETE FROM match_keys WHERE record = ?").run(id);
+    this.sql("DELETE FROM placements WHERE record = ?").run(id);
   }
 
   /** Placements left for a record (used to retire a tombstone once every side let go). */
   placementCount(record: number): number {
-    return this.db.prepare("SELECT count(*) FROM placements WHERE record = ?").pluck().get(record) as number;
+    return this.sql("SELECT count(*) FROM placements WHERE record = ?").pluck().get(record) as number;
   }
 
   savePlacement(endpoint: number, p: Placement): void {
-    this.db
-      .prepare("DELETE FROM placements WHERE endpoint = ? AND record = ? AND native_id <> ?")
-      .run(endpoint, p.record, p.nativeId);
-    this.db
-      .prepare(
-        "INSERT OR REPLACE INTO placements (endpoint, native_id, record, token, hash) VALUES (?, ?, ?, ?, ?)",
-      )
-      .run(endpoint, p.nativeId, p.record, p.token, p.hash);
+    this.sql(
+      "DELETE FROM placements INDEXED BY placements_record WHERE record = ? AND endpoint = ? AND native_id <> ?",
+    ).run(p.record, endpoint, p.nativeId);
+    this.sql(
+      "INSERT OR REPLACE INTO placements (endpoint, native_id, record, token, hash) VALUES (?, ?, ?, ?, ?)",
+    ).run(endpoint, p.nativeId, p.record, p.token, p.hash);
   }
 
   removePlacement(endpoint: number, nativeId: string): void {
-    this.db.prepare("DELETE FROM placements WHERE endpoint = ? AND native_id = ?").run(endpoint, nativeId);
+    this.sql("DELETE FROM placements WHERE endpoint = ? AND native_id = ?").run(endpoint, nativeId);
   }
 
   startRun(): number {
     return Number(
-      this.db
-        .prepare("INSERT INTO runs (started, status) VALUES (?, 'writing')")
-        .run(new Date().toISOString()).lastInsertRowid,
+      this.sql("INSERT INTO runs (started, status) VALUES (?, 'writing')").run(new Date().toISOString())
+        .lastInsertRowid,
     );
   }
 
   finishRun(run: number, summary: unknown): void {
-    this.db
-      .prepare("UPDATE runs SET finished = ?, status = 'done', summary = ? WHERE id = ?")
-      .run(new Date().toISOString(), JSON.stringify(summary), run);
+    this.sql("UPDATE runs SET finished = ?, status = 'done', summary = ? WHERE id = ?").run(
+      new Date().toISOString(),
+      JSON.stringify(summary),
+      run,
+    );
   }
 
   logConflict(run: number, c: Omit<ConflictRow, "run">): void {
-    this.db
-      .prepare(
-        'INSERT INTO conflicts (run, uid, label, field, "values", winner, reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(run, c.uid, c.label, c.field, JSON.stringify(c.values), c.winner, c.reason);
+    this.sql(
+      'INSERT INTO conflicts (run, uid, label, field, "values", winner, reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(run, c.uid, c.label, c.field, JSON.stringify(c.values), c.winner, c.reason);
   }
 
   conflicts(): ConflictRow[] {
-    const rows = this.db
-      .prepare('SELECT run, uid, label, field, "values" AS v, winner, reason FROM conflicts ORDER BY id')
-      .all() as (Omit<ConflictRow, "values"> & { v: string })[];
+    const rows = this.sql(
+      'SELECT run, uid, label, field, "values" AS v, winner, reason FROM conflicts ORDER BY id',
+    ).all() as (Omit<ConflictRow, "values"> & { v: string })[];
     return rows.map(({ v, ...rest }) => ({ ...rest, values: JSON.parse(v) }));
   }
+}
+
+/** Match keys hold names, phones and emails: the state keeps a 48-bit digest, not the text. */
+function keyDigest(key: string): number {
+  return createHash("sha256").update(key).digest().readUIntBE(0, 6);
 }

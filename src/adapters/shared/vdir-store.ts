@@ -1,38 +1,51 @@
 import { createHash } from "node:crypto";
-import { mkdir, readdir, readFile, stat, unlink } from "node:fs/promises";
+import { mkdirSync, readdirSync, statSync } from "node:fs";
+import { readFile, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { syncDirectory, writeFileAtomic } from "./atomic-write.js";
+
+/** Files written at once: enough to keep the disk and libuv's thread pool busy. */
+const WRITE_CONCURRENCY = 16;
 
 /**
  * A vdir (https://vdirsyncer.pimutils.org/en/stable/vdir.html): one item per file, the layout
  * vdirsyncer, khard and khal share. The store knows files, names and tokens, not formats.
  */
 export class VdirStore {
+  private readonly mtimes = new Map<string, number>();
+
   constructor(
     readonly dir: string,
     readonly extension: string,
   ) {}
 
-  /** Every item file with its change token: mtime in ns, size and inode, as cheap as a stat. */
-  async list(): Promise<{ id: string; token: string }[]> {
+  /**
+   * Every item file with its change token: mtime in ns, size and inode. Synchronous stats in a
+   * loop beat ten thousand concurrent promises, in time and in memory.
+   */
+  list(): { id: string; token: string }[] {
     let names: string[];
     try {
-      names = await readdir(this.dir);
+      names = readdirSync(this.dir);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw error;
     }
-    const items = names.filter((n) => n.endsWith(this.extension) && !n.startsWith("."));
-    return Promise.all(items.map(async (id) => ({ id, token: await this.token(id) })));
+    const listed: { id: string; token: string }[] = [];
+    this.mtimes.clear();
+    for (const id of names) {
+      if (!id.endsWith(this.extension) || id.startsWith(".")) continue;
+      const s = statSync(join(this.dir, id), { bigint: true, throwIfNoEntry: false });
+      if (!s?.isFile()) continue;
+      this.mtimes.set(id, Number(s.mtimeMs));
+      listed.push({ id, token: `${s.mtimeNs}-${s.size}-${s.ino}` });
+    }
+    return listed;
   }
 
-  async token(id: string): Promise<string> {
-    const s = await stat(join(this.dir, id), { bigint: true });
-    return `${s.mtimeNs}-${s.size}-${s.ino}`;
-  }
-
-  async modified(id: string): Promise<number> {
-    return (await stat(join(this.dir, id))).mtimeMs;
+  /** When the item last changed, as listed (ms since the epoch). */
+  modified(id: string): number {
+    return this.mtimes.get(id) ?? Date.now();
   }
 
   path(id: string): string {
@@ -43,18 +56,36 @@ export class VdirStore {
     return readFile(join(this.dir, id), "utf8");
   }
 
-  async write(id: string, text: string): Promise<string> {
-    await mkdir(this.dir, { recursive: true });
-    await writeFileAtomic(join(this.dir, id), text);
-    return this.token(id);
+  /**
+   * Writes items, several at a time, each atomically; returns each one's new token or error, in
+   * the order given. The directory is flushed once at the end, so the renames are durable.
+   */
+  async writeMany(
+    items: { id: string; text: () => string }[],
+  ): Promise<({ token: string } | { error: string })[]> {
+    mkdirSync(this.dir, { recursive: true });
+    const results: ({ token: string } | { error: string })[] = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length) {
+        const index = next++;
+        const item = items[index] as { id: string; text: () => string };
+        try {
+          const path = join(this.dir, item.id);
+          await writeFileAtomic(path, item.text());
+          results[index] = { token: await tokenOf(path) };
+        } catch (error) {
+          results[index] = { error: (error as Error).message };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, items.length) }, worker));
+    await syncDirectory(this.dir).catch(() => undefined);
+    return results;
   }
 
   async remove(id: string): Promise<void> {
     await unlink(join(this.dir, id));
-  }
-
-  async flush(): Promise<void> {
-    await syncDirectory(this.dir).catch(() => undefined);
   }
 
   /**
@@ -78,4 +109,9 @@ export class VdirStore {
       if (!taken.has(id)) return id;
     }
   }
+}
+
+async function tokenOf(path: string): Promise<string> {
+  const s = await stat(path, { bigint: true });
+  return `${s.mtimeNs}-${s.size}-${s.ino}`;
 }

@@ -6,6 +6,7 @@ import type {
   WriteBatch,
   WriteOutcome,
 } from "../../../core/endpoint.js";
+import type { Fields } from "../../../core/fields.js";
 import { VdirStore } from "../../shared/vdir-store.js";
 import { fieldsToContact } from "../fields.js";
 import type { VCardVersion } from "../model.js";
@@ -35,7 +36,7 @@ export class ContactsVdirEndpoint implements Endpoint {
   }
 
   async list(): Promise<Listed[]> {
-    const listed = await this.store.list();
+    const listed = this.store.list();
     this.listed = new Set(listed.map((l) => l.id));
     return listed;
   }
@@ -65,7 +66,7 @@ export class ContactsVdirEndpoint implements Endpoint {
         error: { where: path, message: `holds ${cards.length} vCards; a vdir file holds one` },
       };
     this.versions.set(id, card.contact.version);
-    return { ok: true, item: contactSyncItem(card.contact, await this.store.modified(id)) };
+    return { ok: true, item: contactSyncItem(card.contact, this.store.modified(id)) };
   }
 
   async write(batch: WriteBatch): Promise<WriteOutcome[]> {
@@ -88,21 +89,28 @@ export class ContactsVdirEndpoint implements Endpoint {
         fields: c.fields,
       })),
     ];
-    for (const w of writes) {
-      const version = this.versions.get(w.id) ?? "3.0";
-      try {
-        const text = serializeVCard(
-          fieldsToContact(w.fields, w.uid, version),
-          version === "4.0" ? "4.0" : "3.0",
-        );
-        const token = await this.store.write(w.id, text);
-        outcomes.push({ kind: w.kind, uid: w.uid, ok: true, id: w.id, token });
-      } catch (error) {
-        outcomes.push({ kind: w.kind, uid: w.uid, id: w.id, ok: false, error: (error as Error).message });
-      }
-    }
-    await this.store.flush();
+    const results = await this.store.writeMany(
+      writes.map((w) => ({ id: w.id, text: () => this.serialize(w.id, w.uid, w.fields) })),
+    );
+    writes.forEach((w, i) => {
+      const result = results[i];
+      if (result && "token" in result)
+        outcomes.push({ kind: w.kind, uid: w.uid, ok: true, id: w.id, token: result.token });
+      else
+        outcomes.push({
+          kind: w.kind,
+          uid: w.uid,
+          id: w.id,
+          ok: false,
+          error: result?.error ?? "not written",
+        });
+    });
     return outcomes;
+  }
+
+  private serialize(id: string, uid: string, fields: Fields): string {
+    const version = this.versions.get(id) === "4.0" ? "4.0" : "3.0";
+    return serializeVCard(fieldsToContact(fields, uid, version), version);
   }
 
   private claimId(uid: string): string {
