@@ -6,6 +6,11 @@ export function fieldsHash(fields: Fields): string {
   return hashOfJson(canonicalFieldsJson(fields));
 }
 
-export function hashOfJson(json: string): string {
+export function hashOfJson(json: string | Buffer): string {
   return createHash("sha256").update(json).digest("base64url").slice(0, 22);
+}
+
+/** Match keys (names, phones, emails) are only ever compared: keep a short digest, not the text. */
+export function matchDigest(key: string): string {
+  return createHash("sha256").update(key).digest("base64url").slice(0, 16);
 }

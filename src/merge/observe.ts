@@ -1,5 +1,6 @@
 import type { Endpoint, ReadError, SyncItem } from "../core/endpoint.js";
 import type { Placement, SyncState } from "../state/store.js";
+import { matchDigest } from "./hash.js";
 import { RecordValue } from "./record-value.js";
 
 /** A record as read from an endpoint, with its content held compactly. */
@@ -87,8 +88,7 @@ export async function observe(
           else unreadable.push(result.error);
           continue;
         }
-        const { fields, ...rest } = result.item;
-        const item: ObservedItem = { ...rest, value: RecordValue.of(fields) };
+        const item = compact(result.item);
         const hash = item.value.hash;
         if (!placement) newItems.push({ side, nativeId: id, token, hash, item });
         else if (hash === placement.hash)
@@ -99,4 +99,23 @@ export async function observe(
     }
   }
   return { views, newItems, unreadable, counts };
+}
+
+/**
+ * Keeps what the run needs of an item, and nothing that pins the file it came from: strings cut
+ * out of a file's text keep the whole text alive, so uid and label are copied and match keys
+ * reduced to digests.
+ */
+function compact(item: SyncItem): ObservedItem {
+  return {
+    uid: detach(item.uid),
+    label: detach(item.label),
+    matchKeys: item.matchKeys.map(matchDigest),
+    modified: item.modified,
+    value: RecordValue.of(item.fields),
+  };
+}
+
+function detach(text: string): string {
+  return text.length < 13 ? text : Buffer.from(text, "utf8").toString("utf8");
 }

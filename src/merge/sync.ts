@@ -218,7 +218,7 @@ function commitIntent(state: SyncState, ids: number[], plans: RecordPlan[]): num
         id: plan.recordId,
         uid: plan.uid,
         hash: target.value.hash,
-        base: target.value.json,
+        base: target.value.bytes,
         doc: target.doc,
         deleted: false,
         keys: plan.matchKeys,

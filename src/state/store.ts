@@ -93,21 +93,20 @@ export class SyncState {
   }
 
   placements(endpoint: number): Map<string, Placement> {
-    const rows = this.sql(
-      "SELECT native_id AS nativeId, record, token, hash FROM placements WHERE endpoint = ?",
-    ).all(endpoint) as Placement[];
-    return new Map(rows.map((row) => [row.nativeId, row]));
+    const rows = this.sql("SELECT native_id, record, token, hash FROM placements WHERE endpoint = ?")
+      .raw()
+      .all(endpoint) as [string, number, string, string][];
+    const out = new Map<string, Placement>();
+    for (const [nativeId, record, token, hash] of rows) out.set(nativeId, { nativeId, record, token, hash });
+    return out;
   }
 
   /** Hash and tombstone flag of every record, for the cheap in-sync checks of a run. */
-  recordHashes(): Map<number, { hash: string; deleted: boolean; uid: string }> {
-    const rows = this.sql("SELECT id, hash, deleted, uid FROM records").all() as {
-      id: number;
-      hash: string;
-      deleted: number;
-      uid: string;
-    }[];
-    return new Map(rows.map((r) => [r.id, { hash: r.hash, deleted: r.deleted === 1, uid: r.uid }]));
+  recordHashes(): Map<number, { hash: string; deleted: boolean }> {
+    const rows = this.sql("SELECT id, hash, deleted FROM records").raw().all() as [number, string, number][];
+    const out = new Map<number, { hash: string; deleted: boolean }>();
+    for (const [id, hash, deleted] of rows) out.set(id, { hash, deleted: deleted === 1 });
+    return out;
   }
 
   record(id: number): StoredRecord | undefined {
@@ -148,14 +147,14 @@ export class SyncState {
     id?: number;
     uid: string;
     hash: string;
-    /** Canonical JSON of the agreed Fields. */
-    base: string;
+    /** Canonical JSON of the agreed Fields (UTF-8). */
+    base: Buffer;
     doc: Uint8Array | undefined;
     deleted: boolean;
     /** Match keys; undefined keeps the ones stored. */
     keys: string[] | undefined;
   }): number {
-    const base = deflateRawSync(Buffer.from(r.base));
+    const base = deflateRawSync(r.base);
     const doc = r.doc ? Buffer.from(r.doc) : null;
     let id = r.id;
     if (id === undefined) {

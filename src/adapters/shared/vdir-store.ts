@@ -20,8 +20,8 @@ export class VdirStore {
   ) {}
 
   /**
-   * Every item file with its change token: mtime in ns, size and inode. Synchronous stats in a
-   * loop beat ten thousand concurrent promises, in time and in memory.
+   * Every item file with its change token: mtime (to the microsecond), size and inode.
+   * Synchronous stats in a loop beat ten thousand concurrent promises, in time and in memory.
    */
   list(): { id: string; token: string }[] {
     let names: string[];
@@ -35,10 +35,10 @@ export class VdirStore {
     this.mtimes.clear();
     for (const id of names) {
       if (!id.endsWith(this.extension) || id.startsWith(".")) continue;
-      const s = statSync(join(this.dir, id), { bigint: true, throwIfNoEntry: false });
+      const s = statSync(join(this.dir, id), { throwIfNoEntry: false });
       if (!s?.isFile()) continue;
-      this.mtimes.set(id, Number(s.mtimeMs));
-      listed.push({ id, token: `${s.mtimeNs}-${s.size}-${s.ino}` });
+      this.mtimes.set(id, s.mtimeMs);
+      listed.push({ id, token: `${s.mtimeMs}-${s.size}-${s.ino}` });
     }
     return listed;
   }
@@ -112,6 +112,6 @@ export class VdirStore {
 }
 
 async function tokenOf(path: string): Promise<string> {
-  const s = await stat(path, { bigint: true });
-  return `${s.mtimeNs}-${s.size}-${s.ino}`;
+  const s = await stat(path);
+  return `${s.mtimeMs}-${s.size}-${s.ino}`;
 }

@@ -11,7 +11,6 @@ import { VdirStore } from "../../shared/vdir-store.js";
 import { fieldsToContact } from "../fields.js";
 import type { VCardVersion } from "../model.js";
 import { contactSyncItem } from "../sync-item.js";
-import { parseVCards, serializeVCard } from "../vcard.js";
 
 /**
  * `vdir:DIR`: one vCard per .vcf file, as vdirsyncer and khard keep them. Existing files keep
@@ -42,12 +41,13 @@ export class ContactsVdirEndpoint implements Endpoint {
   }
 
   async read(ids: string[]): Promise<Map<string, ReadResult>> {
+    const codec = await loadCodec();
     const out = new Map<string, ReadResult>();
-    await Promise.all(ids.map(async (id) => out.set(id, await this.readOne(id))));
+    await Promise.all(ids.map(async (id) => out.set(id, await this.readOne(id, codec))));
     return out;
   }
 
-  private async readOne(id: string): Promise<ReadResult> {
+  private async readOne(id: string, codec: Codec): Promise<ReadResult> {
     const path = this.store.path(id);
     let text: string;
     try {
@@ -55,7 +55,7 @@ export class ContactsVdirEndpoint implements Endpoint {
     } catch (error) {
       return { ok: false, error: { where: path, message: `cannot read: ${(error as Error).message}` } };
     }
-    const { cards, errors } = parseVCards(text, path);
+    const { cards, errors } = codec.parseVCards(text, path);
     const firstError = errors[0];
     if (firstError) return { ok: false, error: firstError };
     const card = cards[0];
@@ -70,6 +70,7 @@ export class ContactsVdirEndpoint implements Endpoint {
   }
 
   async write(batch: WriteBatch): Promise<WriteOutcome[]> {
+    const codec = await loadCodec();
     const outcomes: WriteOutcome[] = [];
     for (const id of batch.delete) {
       try {
@@ -90,7 +91,7 @@ export class ContactsVdirEndpoint implements Endpoint {
       })),
     ];
     const results = await this.store.writeMany(
-      writes.map((w) => ({ id: w.id, text: () => this.serialize(w.id, w.uid, w.fields) })),
+      writes.map((w) => ({ id: w.id, text: () => this.serialize(codec, w.id, w.uid, w.fields) })),
     );
     writes.forEach((w, i) => {
       const result = results[i];
@@ -108,9 +109,9 @@ export class ContactsVdirEndpoint implements Endpoint {
     return outcomes;
   }
 
-  private serialize(id: string, uid: string, fields: Fields): string {
+  private serialize(codec: Codec, id: string, uid: string, fields: Fields): string {
     const version = this.versions.get(id) === "4.0" ? "4.0" : "3.0";
-    return serializeVCard(fieldsToContact(fields, uid, version), version);
+    return codec.serializeVCard(fieldsToContact(fields, uid, version), version);
   }
 
   private claimId(uid: string): string {
@@ -118,4 +119,13 @@ export class ContactsVdirEndpoint implements Endpoint {
     this.listed.add(id);
     return id;
   }
+}
+
+type Codec = typeof import("../vcard.js");
+let codecModule: Promise<Codec> | undefined;
+
+/** The codec, and ical.js behind it, loads only when something is read or written. */
+function loadCodec(): Promise<Codec> {
+  codecModule ??= import("../vcard.js");
+  return codecModule;
 }
