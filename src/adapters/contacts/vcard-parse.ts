@@ -7,7 +7,7 @@
  */
 import type { ReadError } from "../../core/endpoint.js";
 import type { Contact, ContactEntry, VCardVersion, VProp } from "./model.js";
-import { canonicalName, type Params, readProp, unescapeText } from "./vcard-versions.js";
+import { type Params, readProp, unescapeText } from "./vcard-versions.js";
 
 export interface CardText {
   text: string;
@@ -29,6 +29,8 @@ const VERSIONS = new Set(["2.1", "3.0", "4.0"]);
 const BARE_ENCODINGS = new Set(["quoted-printable", "base64", "b", "8bit", "7bit"]);
 const BARE_VALUES = new Set(["inline", "url", "uri", "cid", "content-id"]);
 
+const CR = 0x0d;
+
 class CardError extends Error {}
 
 interface Chunk {
@@ -46,22 +48,36 @@ interface Scan {
   stray: { line: number; text: string }[];
 }
 
+const BEGIN_CARD = /^BEGIN:VCARD\s*$/i;
+const END_CARD = /^END:VCARD\s*$/i;
+
+/** A cheap first test before the marker regexes, which run on every physical line otherwise. */
+function isMarker(line: string, keyword: "BEGIN" | "END"): boolean {
+  return line.length > keyword.length && line[keyword.length] === ":";
+}
+
+/** The line from `start` without its LF or CRLF terminator (a CR alone stays). */
+function physicalLine(text: string, start: number, newline: number): string {
+  if (newline === -1) return text.slice(start);
+  return text.slice(start, newline > start && text.charCodeAt(newline - 1) === CR ? newline - 1 : newline);
+}
+
 function scanCards(text: string): Scan {
   const chunks: Chunk[] = [];
   const stray: Scan["stray"] = [];
   let current: Chunk | undefined;
   let offset = 0;
-  const physical = text.split(/(?<=\n)/);
-  physical.forEach((withEnd, index) => {
-    const line = withEnd.replace(/\r?\n$/, "");
-    const next = offset + withEnd.length;
-    if (/^BEGIN:VCARD\s*$/i.test(line)) {
+  for (let index = 0; offset < text.length; index++) {
+    const newline = text.indexOf("\n", offset);
+    const next = newline === -1 ? text.length : newline + 1;
+    const line = physicalLine(text, offset, newline);
+    if (isMarker(line, "BEGIN") && BEGIN_CARD.test(line)) {
       if (current) chunks.push(current);
       current = { lines: [line], line: index + 1, start: offset, end: next, complete: false };
     } else if (current) {
       current.lines.push(line);
       current.end = next;
-      if (/^END:VCARD\s*$/i.test(line)) {
+      if (isMarker(line, "END") && END_CARD.test(line)) {
         chunks.push({ ...current, complete: true });
         current = undefined;
       }
@@ -69,7 +85,7 @@ function scanCards(text: string): Scan {
       stray.push({ line: index + 1, text: line });
     }
     offset = next;
-  });
+  }
   if (current) chunks.push(current);
   return { chunks, stray };
 }
@@ -82,15 +98,20 @@ interface Logical {
 const isQuotedPrintable = (line: string) => /^[^:]*QUOTED-PRINTABLE/i.test(line);
 const isBase64 = (line: string) => /^[^:]*[;=]BASE64[;:]/i.test(line);
 
-/** Unfolds RFC folding, 2.1 quoted-printable soft breaks and 2.1 base64 bodies; drops blank lines. */
+const isFolded = (line: string) => line[0] === " " || line[0] === "\t";
+
+/**
+ * Unfolds RFC folding, 2.1 quoted-printable soft breaks and 2.1 base64 bodies; drops blank lines.
+ * The cheap tests come first: the regexes on the header only run for lines that could continue it.
+ */
 function unfold(lines: string[], firstLine: number): Logical[] {
   const out: Logical[] = [];
   lines.forEach((line, index) => {
     const last = out[out.length - 1];
-    if (last && /^[ \t]/.test(line)) last.text += line.slice(1);
-    else if (last && isQuotedPrintable(last.text) && last.text.endsWith("="))
+    if (last && isFolded(line)) last.text += line.slice(1);
+    else if (last?.text.endsWith("=") && isQuotedPrintable(last.text))
       last.text = last.text.slice(0, -1) + line;
-    else if (last && isBase64(last.text) && line.trim() !== "" && !line.includes(":"))
+    else if (last && !line.includes(":") && line.trim() !== "" && isBase64(last.text))
       last.text += line.trim();
     else if (line.trim() !== "") out.push({ text: line, line: firstLine + index });
   });
@@ -102,9 +123,11 @@ interface ContentLine {
   name: string;
   params: Params;
   raw: string;
+  line: number;
 }
 
 function decodeParamValue(value: string): string {
+  if (!value.includes("^")) return value;
   return value.replace(/\^(['n^])/g, (_, c: string) => (c === "n" ? "\n" : c === "'" ? '"' : "^"));
 }
 
@@ -114,13 +137,21 @@ function addParam(params: Params, name: string, value: string): void {
   else params[name] = [...(Array.isArray(previous) ? previous : [previous]), value];
 }
 
+// Sticky: they match at lastIndex, so the line is not sliced for every parameter.
+const PARAM_NAME = /[A-Za-z0-9-]*/y;
+const BARE_ITEM = /[^;:,"]*/y;
+
+function matchAt(pattern: RegExp, line: string, index: number): string {
+  pattern.lastIndex = index;
+  return pattern.exec(line)?.[0] ?? "";
+}
+
 /** Reads `;name=value,"quoted value"...` pairs up to the ':' that starts the value. */
 function tokenizeParams(line: string, start: number): { params: Params; valueStart: number } {
   const params: Params = {};
   let i = start;
   while (line[i] === ";") {
-    const nameMatch = /^[A-Za-z0-9-]*/.exec(line.slice(i + 1));
-    const name = (nameMatch?.[0] ?? "").toLowerCase();
+    const name = matchAt(PARAM_NAME, line, i + 1).toLowerCase();
     i += 1 + name.length;
     if (name === "") throw new CardError("empty parameter name");
     if (line[i] !== "=") {
@@ -138,7 +169,7 @@ function tokenizeParams(line: string, start: number): { params: Params; valueSta
         items.push(decodeParamValue(line.slice(i + 1, close)));
         i = close + 1;
       } else {
-        const item = /^[^;:,"]*/.exec(line.slice(i))?.[0] ?? "";
+        const item = matchAt(BARE_ITEM, line, i);
         items.push(decodeParamValue(item));
         i += item.length;
       }
@@ -152,16 +183,18 @@ function tokenizeParams(line: string, start: number): { params: Params; valueSta
   return { params, valueStart: i + 1 };
 }
 
-function tokenize(line: string): ContentLine {
-  const head = /^(?:([A-Za-z0-9-]+)\.)?([A-Za-z0-9-]+)(?=[;:])/.exec(line);
-  if (!head) throw new CardError(`not a property: "${line.slice(0, 40)}"`);
-  const { params, valueStart } = tokenizeParams(line, head[0].length);
-  return {
-    group: (head[1] ?? "").toLowerCase(),
-    name: (head[2] ?? "").toLowerCase(),
-    params,
-    raw: line.slice(valueStart),
-  };
+const HEAD = /^(?:([A-Za-z0-9-]+)\.)?([A-Za-z0-9-]+)(?=[;:])/;
+
+function tokenize({ text, line }: Logical): ContentLine {
+  try {
+    const head = HEAD.exec(text);
+    if (!head) throw new CardError(`not a property: "${text.slice(0, 40)}"`);
+    const { params, valueStart } = tokenizeParams(text, head[0].length);
+    const group = head[1] === undefined ? "" : head[1].toLowerCase();
+    return { group, name: (head[2] ?? "").toLowerCase(), params, raw: text.slice(valueStart), line };
+  } catch (e) {
+    throw new CardError(`line ${line}: ${(e as Error).message}`);
+  }
 }
 
 function decodeQuotedPrintable(line: ContentLine): void {
@@ -191,6 +224,11 @@ function mainFirst(entry: ContactEntry): void {
   if (main > 0) entry.props.unshift(...entry.props.splice(main, 1));
 }
 
+/** A repeated ENCODING is a list, compared as its comma-joined text. */
+function isQuotedPrintableValue(params: Params): boolean {
+  return params.encoding !== undefined && String(params.encoding).toLowerCase() === "quoted-printable";
+}
+
 function readVersion(lines: ContentLine[]): VCardVersion {
   const version = lines.find((l) => l.name === "version")?.raw.trim() ?? "3.0";
   if (!VERSIONS.has(version)) throw new CardError(`unsupported VERSION "${version}"`);
@@ -198,38 +236,21 @@ function readVersion(lines: ContentLine[]): VCardVersion {
 }
 
 function parseCard(lines: Logical[]): Contact {
-  const tokens = lines.map((l) => {
-    try {
-      return { ...tokenize(l.text), line: l.line };
-    } catch (e) {
-      throw new CardError(`line ${l.line}: ${(e as Error).message}`);
-    }
-  });
+  const tokens = lines.map(tokenize);
   const version = readVersion(tokens);
   const contact: Contact = { uid: "", version, singles: {}, note: "", entries: [] };
   let hasUid = false;
   const groups = new Map<string, ContactEntry>();
   for (const token of tokens) {
     if (token.name === "version") continue;
-    if (String(token.params.encoding).toLowerCase() === "quoted-printable") decodeQuotedPrintable(token);
+    if (isQuotedPrintableValue(token.params)) decodeQuotedPrintable(token);
     let prop: VProp;
     try {
       prop = readProp(token, version);
     } catch (e) {
       throw new CardError(`line ${token.line}: ${(e as Error).message}`);
     }
-    const key = canonicalName(token.name).toUpperCase();
-    const noParams = Object.keys(prop.params).length === 0;
-    if (token.group === "" && key === "UID" && !hasUid) {
-      contact.uid = String(prop.values[0] ?? "");
-      hasUid = true;
-    } else if (token.group === "" && key === "NOTE" && contact.note === "" && noParams) {
-      contact.note = String(prop.values[0] ?? "");
-    } else if (token.group === "" && SINGLES.has(key) && !(key in contact.singles)) {
-      contact.singles[key] = prop;
-    } else if (token.group === "") {
-      contact.entries.push({ props: [prop] });
-    } else {
+    if (token.group !== "") {
       const entry = groups.get(token.group);
       if (entry) entry.props.push(prop);
       else {
@@ -237,6 +258,18 @@ function parseCard(lines: Logical[]): Contact {
         groups.set(token.group, fresh);
         contact.entries.push(fresh);
       }
+      continue;
+    }
+    const key = prop.name.toUpperCase(); // prop.name is already canonical
+    if (key === "UID" && !hasUid) {
+      contact.uid = String(prop.values[0] ?? "");
+      hasUid = true;
+    } else if (key === "NOTE" && contact.note === "" && Object.keys(prop.params).length === 0) {
+      contact.note = String(prop.values[0] ?? "");
+    } else if (SINGLES.has(key) && !(key in contact.singles)) {
+      contact.singles[key] = prop;
+    } else {
+      contact.entries.push({ props: [prop] });
     }
   }
   for (const entry of groups.values()) mainFirst(entry);

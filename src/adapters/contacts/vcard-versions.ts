@@ -56,6 +56,8 @@ const DATE_LIKE = /^(\d{4}|--|---)?[\d-]*(T[\d:.,]*(Z|[+-][\d:]+)?)?$/;
 const GEO_PAIR = /^\s*(-?\d+(?:\.\d+)?)\s*[;,]\s*(-?\d+(?:\.\d+)?)\s*$/;
 const GEO_URI_PAIR = /^geo:(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/;
 const INLINE_DATA = /^data:([^;,]*);base64,(.*)$/s;
+const TEXT_SPECIALS = /[\\,;\n]/;
+const BACKSLASH = 0x5c;
 
 export function canonicalName(name: string): string {
   return ALIASES[name] ?? name;
@@ -65,12 +67,21 @@ function wireName(name: string, version: "3.0" | "4.0"): string {
   return (version === "3.0" ? APPLE_3_NAMES[name] : undefined) ?? SPELLING[name] ?? name.toUpperCase();
 }
 
+/** Looked up for every property read and written; the design tables are large objects. */
+const defaultTypes = new Map<string, string>([
+  ["tel", "text"], // RFC 6350 keeps 3.0's free-form text as TEL's default
+  ["x-abdate", "date-and-or-time"],
+]);
+
 /** The value type a property has when no VALUE parameter says otherwise, in either version. */
 function defaultType(name: string): string {
-  if (name === "tel") return "text"; // RFC 6350 keeps 3.0's free-form text as TEL's default
-  if (name === "x-abdate") return "date-and-or-time";
-  const known = (vcard4Design.property[name] ?? vcard3Design.property[name]) as PropertyDesign | undefined;
-  return known?.defaultType ?? "unknown";
+  let type = defaultTypes.get(name);
+  if (type === undefined) {
+    const known = (vcard4Design.property[name] ?? vcard3Design.property[name]) as PropertyDesign | undefined;
+    type = known?.defaultType ?? "unknown";
+    defaultTypes.set(name, type);
+  }
+  return type;
 }
 
 function inferType(name: string, raw: string): string {
@@ -96,6 +107,7 @@ function valueParamFor(type: string, raw: string, version: "3.0" | "4.0"): strin
 
 /** Splits at separators not preceded by an escaping backslash. */
 function splitUnescaped(text: string, separator: string): string[] {
+  if (!text.includes(separator)) return [text];
   const parts: string[] = [];
   let start = 0;
   for (let i = 0; i < text.length; i++) {
@@ -111,16 +123,22 @@ function splitUnescaped(text: string, separator: string): string[] {
 
 /** Undoes text escaping. Apple and Evolution also escape ':'; unknown escapes are kept as written. */
 export function unescapeText(raw: string, version: VCardVersion): string {
+  if (!raw.includes("\\")) return raw;
   if (version === "2.1") return raw.replace(/\\;/g, ";");
   return raw.replace(/\\([\\,;:nN])/g, (_, c: string) => (c === "n" || c === "N" ? "\n" : c));
 }
 
+/** An odd run of trailing backslashes leaves the last one escaping nothing; counted, not a regex per value. */
 function checkEscapes(raw: string): void {
-  if (/(^|[^\\])(\\\\)*\\$/.test(raw)) throw new Error("bad escaping: the value ends in a lone backslash");
+  let end = raw.length;
+  while (end > 0 && raw.charCodeAt(end - 1) === BACKSLASH) end--;
+  if ((raw.length - end) % 2 === 1) throw new Error("bad escaping: the value ends in a lone backslash");
 }
 
 function escapeText(value: unknown): string {
-  return String(value).replace(/[\\,;\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`));
+  const text = String(value);
+  if (!TEXT_SPECIALS.test(text)) return text;
+  return text.replace(/[\\,;\n]/g, (c) => (c === "\n" ? "\\n" : `\\${c}`));
 }
 
 function decodeText(name: string, raw: string, version: VCardVersion): unknown[] {
@@ -195,7 +213,11 @@ function take(params: Params, key: string): string | undefined {
 function typeList(params: Params): string[] {
   const type = params.type;
   if (type === undefined) return [];
-  return (Array.isArray(type) ? type : [type]).flatMap((t) => t.split(",")).filter((t) => t !== "");
+  const types: string[] = [];
+  for (const item of Array.isArray(type) ? type : [type]) {
+    for (const t of item.includes(",") ? item.split(",") : [item]) if (t !== "") types.push(t);
+  }
+  return types;
 }
 
 function setTypeList(params: Params, types: string[]): void {
@@ -205,6 +227,10 @@ function setTypeList(params: Params, types: string[]): void {
 
 /** Lower-cases TYPE values and turns 3.0's TYPE=pref into 4.0's PREF=1. */
 function normalizeTypes(params: Params): void {
+  if (params.type === undefined) {
+    delete params.type; // the key may be present with no value
+    return;
+  }
   const types = typeList(params).map((t) => t.trim().toLowerCase());
   const kept = types.filter((t) => t !== "pref");
   if (kept.length < types.length && params.pref === undefined) params.pref = "1";

@@ -9,43 +9,72 @@ import { type Params, type WireProp, writeProp } from "./vcard-versions.js";
 
 const FOLD_OCTETS = 75;
 
+const PARAM_SPECIALS = /[\^"\n]/;
+const NEEDS_QUOTES = /[;:,]|^\s|\s$/;
+
 function encodeParamValue(value: string): string {
-  const encoded = value.replace(/[\^"\n]/g, (c) => (c === "\n" ? "^n" : c === '"' ? "^'" : "^^"));
-  return encoded === "" || /[;:,]|^\s|\s$/.test(encoded) ? `"${encoded}"` : encoded;
+  const encoded = PARAM_SPECIALS.test(value)
+    ? value.replace(/[\^"\n]/g, (c) => (c === "\n" ? "^n" : c === '"' ? "^'" : "^^"))
+    : value;
+  return encoded === "" || NEEDS_QUOTES.test(encoded) ? `"${encoded}"` : encoded;
 }
 
+/** TYPE values share one parameter (TYPE=a,b); other repeated parameters are written once each. */
 function encodeParams(params: Params): string {
-  return Object.entries(params)
-    .map(([name, value]) => {
-      const key = name.toUpperCase();
-      if (name === "type")
-        return `;${key}=${(Array.isArray(value) ? value : [value]).map(encodeParamValue).join(",")}`;
-      return (Array.isArray(value) ? value : [value]).map((v) => `;${key}=${encodeParamValue(v)}`).join("");
-    })
-    .join("");
+  let text = "";
+  for (const name in params) {
+    const value = params[name] as string | string[];
+    const key = name.toUpperCase();
+    const values = Array.isArray(value) ? value : [value];
+    if (name === "type") text += `;${key}=${values.map(encodeParamValue).join(",")}`;
+    else for (const v of values) text += `;${key}=${encodeParamValue(v)}`;
+  }
+  return text;
 }
 
 function contentLine(wire: WireProp, group: string): string {
   return `${group}${wire.name}${encodeParams(wire.params)}:${wire.raw}`;
 }
 
+const NON_ASCII = /[\u0080-\uffff]/;
+
+/** One octet per character: cut every 75, then every 74 after the leading space. */
+function foldAscii(line: string): string {
+  const lines = [line.slice(0, FOLD_OCTETS)];
+  for (let i = FOLD_OCTETS; i < line.length; i += FOLD_OCTETS - 1)
+    lines.push(line.slice(i, i + FOLD_OCTETS - 1));
+  return lines.join("\r\n ");
+}
+
+/** UTF-8 length of one code point; a lone surrogate is written as U+FFFD, three octets. */
+function utf8Size(codePoint: number): number {
+  if (codePoint < 0x80) return 1;
+  if (codePoint < 0x800) return 2;
+  return codePoint < 0x10000 ? 3 : 4;
+}
+
 /** Folds a line so that no physical line exceeds 75 octets, never inside a UTF-8 sequence. */
 function foldLine(line: string): string {
+  // Most lines are short: 3 octets per UTF-16 unit at most, so these cannot need folding.
+  if (line.length * 3 <= FOLD_OCTETS) return line;
+  if (!NON_ASCII.test(line)) return foldAscii(line);
+  // Slices, not per-character concatenation: a 6 KB base64 PHOTO stays linear.
   const lines: string[] = [];
-  let current = "";
+  let start = 0;
   let octets = 0;
-  for (const char of line) {
-    const size = Buffer.byteLength(char, "utf8");
+  for (let i = 0; i < line.length; ) {
+    const codePoint = line.codePointAt(i) as number;
+    const size = utf8Size(codePoint);
     if (octets + size > FOLD_OCTETS) {
-      lines.push(current);
-      current = " ";
-      octets = 1;
+      lines.push(line.slice(start, i));
+      start = i;
+      octets = 1; // the continuation line's leading space
     }
-    current += char;
     octets += size;
+    i += codePoint > 0xffff ? 2 : 1;
   }
-  lines.push(current);
-  return lines.join("\r\n");
+  lines.push(line.slice(start));
+  return lines.join("\r\n ");
 }
 
 /** Writes one vCard. Default version: the contact's own; 2.1 is written as 3.0. */

@@ -268,6 +268,28 @@ describe("line handling", () => {
     expect(Buffer.from(text).toString()).toBe(text);
     expect(parseOne(text).singles.FN?.values).toEqual([name]);
   });
+
+  it("folds a long base64 PHOTO at 75 octets, then 74 after the leading space", () => {
+    const base64 = Buffer.from(Array.from({ length: 4500 }, (_, i) => i % 256)).toString("base64");
+    const contact = parseOne(card("3.0", "UID:p", `PHOTO;ENCODING=b;TYPE=JPEG:${base64}`));
+    const lines = serializeVCard(contact, "3.0").split("\r\n");
+    const start = lines.findIndex((l) => l.startsWith("PHOTO"));
+    const end = lines.findIndex((l, i) => i > start && !l.startsWith(" "));
+    expect(lines.slice(start, end - 1).map((l) => l.length)).toEqual(Array(end - 1 - start).fill(75));
+    expect(lines.slice(start, end).join("").replace(/ /g, "")).toBe(`PHOTO;ENCODING=b;TYPE=JPEG:${base64}`);
+    expect(parseOne(serializeVCard(contact, "3.0")).singles.PHOTO?.values).toEqual([
+      `data:image/jpeg;base64,${base64}`,
+    ]);
+  });
+
+  it("rejects a value ending in an odd number of backslashes", () => {
+    const ending = (count: number) =>
+      parseVCards(card("3.0", "UID:b", `NOTE:x${"\\".repeat(count)}`), "b.vcf");
+    expect(ending(3).errors.map((e) => e.message)).toEqual([
+      "malformed vCard: line 4: bad escaping: the value ends in a lone backslash",
+    ]);
+    expect(ending(4).cards[0]?.contact.note).toBe("x\\\\");
+  });
 });
 
 describe("splitVCards", () => {
