@@ -3,7 +3,11 @@ import { expect, it } from "vitest";
 import { canonicalFieldsJson, type Fields } from "../../src/core/fields.js";
 
 const map = fc.dictionary(fc.string(), fc.string());
-const fields: fc.Arbitrary<Fields> = fc.record({ scalars: map, texts: map, sets: fc.dictionary(fc.string(), map) });
+const fields: fc.Arbitrary<Fields> = fc.record({
+  scalars: map,
+  texts: map,
+  sets: fc.dictionary(fc.string(), map),
+});
 
 it("canonicalFieldsJson is the same whatever the key order, and parses back to the same Fields", () => {
   fc.assert(
