@@ -36,6 +36,8 @@ export function identify(
   const groupByUid = new Map<string, NewGroup>();
   const groupsByKey = new Map<string, NewGroup[]>();
   const duplicates: DuplicateReport[] = [];
+  // A first sync has no records to look up: skip tens of thousands of empty queries.
+  const knownRecords = state.hasRecords();
 
   /** The item holding a record on a side; an item gone from its old id holds nothing (it may have moved). */
   const holderOn = (record: number, side: number): string | undefined => {
@@ -62,7 +64,7 @@ export function identify(
   for (const item of ordered) {
     const uid = item.item.uid;
     if (uid) {
-      const records = state.recordsWithUid(uid);
+      const records = knownRecords ? state.recordsWithUid(uid) : [];
       const known = records[0];
       if (known !== undefined) {
         const other = holderOn(known, item.side);
@@ -78,7 +80,7 @@ export function identify(
         continue;
       }
     }
-    const byKey = matchByKey(item, state, holderOn, groupsByKey);
+    const byKey = matchByKey(item, knownRecords ? state : undefined, holderOn, groupsByKey);
     if (typeof byKey === "number") attach(byKey, item);
     else if (byKey) register(byKey, item);
     else {
@@ -92,12 +94,12 @@ export function identify(
 
 function matchByKey(
   item: NewItem,
-  state: SyncState,
+  state: SyncState | undefined,
   holderOn: (record: number, side: number) => string | undefined,
   groupsByKey: Map<string, NewGroup[]>,
 ): number | NewGroup | undefined {
   for (const key of item.item.matchKeys) {
-    const record = state.recordsWithKey(key).find((r) => holderOn(r, item.side) === undefined);
+    const record = state?.recordsWithKey(key).find((r) => holderOn(r, item.side) === undefined);
     if (record !== undefined) return record;
     const group = groupsByKey.get(key)?.find((g) => !g.items.some((i) => i.side === item.side));
     if (group) return group;

@@ -126,6 +126,10 @@ export class SyncState {
     };
   }
 
+  hasRecords(): boolean {
+    return this.sql("SELECT EXISTS (SELECT 1 FROM records)").pluck().get() === 1;
+  }
+
   recordsWithUid(uid: string): number[] {
     return this.sql("SELECT id FROM records WHERE uid = ?").pluck().all(uid) as number[];
   }

@@ -15,7 +15,7 @@
  *   conflicts with editing (ordering hints are settled silently).
  */
 import { createHash } from "node:crypto";
-import { canonicalJson, type Fields } from "../../core/fields.js";
+import type { Fields } from "../../core/fields.js";
 import type { Contact, ContactEntry, VCardVersion, VProp } from "./model.js";
 
 const NOT_MERGED = new Set(["REV", "PRODID"]);
@@ -24,7 +24,7 @@ const ORDER = "@order";
 export function contactToFields(contact: Contact): Fields {
   const fields: Fields = { scalars: {}, texts: {}, sets: {} };
   for (const [name, prop] of Object.entries(contact.singles)) {
-    if (!NOT_MERGED.has(name)) fields.scalars[name] = canonicalJson(prop);
+    if (!NOT_MERGED.has(name)) fields.scalars[name] = propJson(prop);
   }
   if (contact.note) fields.texts.NOTE = contact.note;
   const entries: Record<string, string> = {};
@@ -33,10 +33,10 @@ export function contactToFields(contact: Contact): Fields {
   contact.entries.forEach((entry, position) => {
     const [main, ...rest] = entry.props;
     if (!main) return;
-    const value = canonicalJson(main);
+    const value = propJson(main);
     const key = uniqueKey(entries, entryKey(entry), value);
     entries[key] = value;
-    if (rest.length > 0) companions[key] = canonicalJson(rest);
+    if (rest.length > 0) companions[key] = `[${rest.map(propJson).join(",")}]`;
     order[key] = String(position).padStart(4, "0");
   });
   if (Object.keys(entries).length > 0) {
@@ -113,6 +113,18 @@ export function contactMatchKeys(contact: Contact): string[] {
     if (key.startsWith("TEL:") || key.startsWith("EMAIL:")) keys.push(`${name}|${key.toLowerCase()}`);
   }
   return keys;
+}
+
+/**
+ * Canonical JSON of a property: keys in a fixed order and parameters sorted, so equal
+ * properties are equal strings. Written out by hand because it runs for every property read.
+ */
+export function propJson(prop: VProp): string {
+  const params = Object.keys(prop.params)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${JSON.stringify(prop.params[k])}`)
+    .join(",");
+  return `{"name":${JSON.stringify(prop.name)},"params":{${params}},"type":${JSON.stringify(prop.type)},"values":${JSON.stringify(prop.values)}}`;
 }
 
 function valueText(prop: VProp): string {

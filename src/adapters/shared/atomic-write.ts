@@ -1,13 +1,14 @@
-import { randomBytes } from "node:crypto";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+
+let tempCounter = 0;
 
 /**
  * Writes a file so that a crash leaves either the old content or the new, never half of it:
  * write a temporary file beside it, flush it to disk, then rename it over the target.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.cradle-tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${tempCounter++}.cradle-tmp`);
   const handle = await open(temp, "wx", mode);
   try {
     await handle.writeFile(data);
