@@ -27,6 +27,8 @@ export interface RecordMergeResult {
   conflicts: Conflict[];
   /** Fields whose edits from several sides were merged as text. */
   textMerges: string[];
+  /** Per endpoint, the fields it changed (ordering hints left out). */
+  changedBy: Record<string, string[]>;
 }
 
 /**
@@ -49,19 +51,20 @@ export async function mergeRecord(input: RecordMergeInput): Promise<RecordMergeR
     if (change.kind === "conflict") resolutions.push({ path: change.path, value: settled.value });
   }
   const textMerges = changes.filter((c) => c.kind === "text-merge").map((c) => pathName(c.path));
+  const changedBy = fieldsChangedBy(changes, changed);
   const base = input.base ?? { scalars: {}, texts: {}, sets: {} };
   const simple = changes.every((c) => c.kind === "take");
   if (simple && !input.doc) {
-    return { merged: applyTakes(base, changes), doc: undefined, conflicts, textMerges };
+    return { merged: applyTakes(base, changes), doc: undefined, conflicts, textMerges, changedBy };
   }
-  if (changes.length === 0) return { merged: base, doc: input.doc, conflicts, textMerges };
+  if (changes.length === 0) return { merged: base, doc: input.doc, conflicts, textMerges, changedBy };
   const { merged, doc } = await crdtMerge({
     base,
     doc: input.doc,
     sides: changed.map((side, index) => ({ actor: actorFor(side.endpoint), edits: editsOf(index, changes) })),
     resolutions,
   });
-  return { merged, doc, conflicts, textMerges };
+  return { merged, doc, conflicts, textMerges, changedBy };
 }
 
 /**
@@ -125,6 +128,22 @@ function applyTakes(base: Fields, changes: FieldChange[]): Fields {
       if (Object.keys(set).length === 0) delete out.sets[name];
     } else if (value === undefined) delete out[part][change.path[1]];
     else out[part][change.path[1]] = value;
+  }
+  return out;
+}
+
+function fieldsChangedBy(changes: FieldChange[], sides: ChangedValue[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const change of changes) {
+    if (change.path[0] === "sets" && change.path[1].startsWith("@")) continue;
+    const indexes = [...change.values.flatMap((v) => v.sides), ...change.overruledDeletes];
+    for (const i of indexes) {
+      const endpoint = sides[i]?.endpoint;
+      if (!endpoint) continue;
+      const list = out[endpoint] ?? [];
+      list.push(pathName(change.path));
+      out[endpoint] = list;
+    }
   }
   return out;
 }

@@ -30,8 +30,8 @@ export interface RecordPlan {
   textMerges: string[];
   /** Sides on which a deleted record comes back because another side edited it. */
   resurrected: number[];
-  /** Sides whose edits were merged, when there were two or more. */
-  mergedFrom: number[];
+  /** When two or more sides changed the record differently: the fields each endpoint changed. */
+  mergedFrom: Record<string, string[]>;
   /** True when the state changes but no side needs a write (only tokens moved). */
   changesState: boolean;
 }
@@ -147,7 +147,7 @@ async function planKnown(stored: StoredRecord, sides: Side[], ctx: PlanContext):
   plan.target = { value, doc: merge.doc };
   plan.conflicts = merge.conflicts;
   plan.textMerges = merge.textMerges;
-  if (new Set(changed.map((c) => c.hash)).size > 1) plan.mergedFrom = changed.map((c) => c.side);
+  if (new Set(changed.map((c) => c.hash)).size > 1) plan.mergedFrom = merge.changedBy;
   plan.matchKeys = changed.length > 0 ? unionKeys(changed.map((c) => c.item)) : undefined;
   plan.changesState = hash !== stored.hash || stored.deleted || plan.seen.length > 0 || gone.length > 0;
   // Writable sides that get the record back: those that deleted it, or all without it after a tombstone.
@@ -172,7 +172,7 @@ async function planNew(items: NewItem[], ctx: PlanContext): Promise<RecordPlan> 
   // Every side holds the same content (the common first sync into an empty side): nothing to merge.
   const identical = items.every((i) => i.hash === first.hash);
   const merge = identical
-    ? { merged: undefined, doc: undefined, conflicts: [], textMerges: [] }
+    ? { merged: undefined, doc: undefined, conflicts: [], textMerges: [], changedBy: {} }
     : await mergeRecord({
         uid,
         label: first.item.label,
@@ -215,7 +215,7 @@ function emptyPlan(recordId: number | undefined, uid: string, label: string): Re
     conflicts: [],
     textMerges: [],
     resurrected: [],
-    mergedFrom: [],
+    mergedFrom: {},
     changesState: false,
   };
 }

@@ -50,8 +50,8 @@ export interface SyncReport {
   conflicts: Conflict[];
   textMerges: { uid: string; label: string; field: string }[];
   resurrected: { uid: string; label: string; endpoint: string }[];
-  /** Records edited differently on two or more sides and merged field by field. */
-  merges: { uid: string; label: string; endpoints: string[] }[];
+  /** Records edited differently on two or more sides and merged field by field: who changed what. */
+  merges: { uid: string; label: string; endpoints: string[]; fields: Record<string, string[]> }[];
   skipped: SkippedItem[];
   /** In a dry run: every planned write, in words. */
   plan: string[];
@@ -178,12 +178,9 @@ function collect(plans: RecordPlan[], report: SyncReport, uris: string[]): void 
   for (const plan of plans) {
     report.conflicts.push(...plan.conflicts);
     for (const field of plan.textMerges) report.textMerges.push({ uid: plan.uid, label: plan.label, field });
-    if (plan.mergedFrom.length > 0)
-      report.merges.push({
-        uid: plan.uid,
-        label: plan.label,
-        endpoints: plan.mergedFrom.map((s) => uris[s] as string),
-      });
+    const endpoints = Object.keys(plan.mergedFrom);
+    if (endpoints.length > 0)
+      report.merges.push({ uid: plan.uid, label: plan.label, endpoints, fields: plan.mergedFrom });
     for (const side of plan.resurrected)
       report.resurrected.push({ uid: plan.uid, label: plan.label, endpoint: uris[side] as string });
   }

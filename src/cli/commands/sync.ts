@@ -52,27 +52,46 @@ ${EXIT_STATUS}`,
   },
 };
 
-/** The sync report in words. */
+/** The sync report in words. Endpoints under the current directory are shown relative to it. */
 export function describeSync(r: SyncEndpointsResult): string {
   const lines: string[] = [];
   for (const e of r.endpoints) {
     const counts = `${e.created} created, ${e.updated} updated, ${e.deleted} deleted${e.failed ? `, ${e.failed} failed` : ""}`;
-    lines.push(`${r.dryRun ? "would write" : "wrote"} ${e.uri}: ${counts}`);
+    lines.push(`${r.dryRun ? "would write" : "wrote"} ${here(e.uri)}: ${counts}`);
   }
-  for (const m of r.merges)
-    lines.push(`merged "${m.label}": edits from ${m.endpoints.join(" and ")} combined`);
-  for (const t of r.textMerges) lines.push(`merged "${t.label}" ${t.field} as text`);
+  for (const m of r.merges) {
+    const who = m.endpoints.map((e) => `${here(e)} changed ${(m.fields[e] ?? []).map(fieldName).join(", ")}`);
+    lines.push(`merged "${m.label}" field by field: ${who.join("; ")}`);
+  }
+  for (const t of r.textMerges)
+    lines.push(`merged "${t.label}" ${fieldName(t.field)} as text, character by character`);
   for (const c of r.conflicts) {
     const values = c.values.map(
-      (v) => `${v.endpoint} had ${v.value === undefined ? "(deleted)" : short(v.value)}`,
+      (v) => `${here(v.endpoint)} had ${v.value === undefined ? "(deleted)" : short(v.value)}`,
     );
-    lines.push(`conflict in "${c.label}" ${c.field}: ${values.join("; ")} → kept ${c.winner} (${c.reason})`);
+    lines.push(
+      `conflict in "${c.label}" ${fieldName(c.field)}: ${values.join("; ")} → kept ${here(c.winner)} (${c.reason})`,
+    );
   }
   for (const x of r.resurrected)
-    lines.push(`restored "${x.label}" on ${x.endpoint}: it was deleted there but edited elsewhere`);
+    lines.push(`restored "${x.label}" on ${here(x.endpoint)}: it was deleted there but edited elsewhere`);
   for (const s of r.skipped) lines.push(`skipped ${s.where}: ${s.reason}`);
   if (r.dryRun) lines.push(...r.plan.map((p) => `plan: ${p}`));
   return lines.join("\n");
+}
+
+function here(uri: string): string {
+  const prefix = `${process.cwd()}/`;
+  return uri.replace(`:${prefix}`, ":");
+}
+
+/** "entries/TEL:+4930..." reads as "TEL +4930..."; companions are an entry's label. */
+function fieldName(field: string): string {
+  const [set, key] = field.includes("/")
+    ? [field.slice(0, field.indexOf("/")), field.slice(field.indexOf("/") + 1)]
+    : ["", field];
+  const readable = key.replace(":", " ");
+  return set === "companions" ? `label of ${readable}` : readable;
 }
 
 function short(value: string): string {
@@ -80,12 +99,26 @@ function short(value: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 }
 
+/** A property's value and its TYPE/PREF parameters, from its canonical jCard JSON. */
 function jcardText(json: string): string {
   try {
-    const parsed = JSON.parse(json) as { values?: unknown[] } | { values?: unknown[] }[];
+    const parsed = JSON.parse(json) as Prop | Prop[];
     const props = Array.isArray(parsed) ? parsed : [parsed];
-    return props.map((p) => (p.values ?? []).flat().join(" ").trim()).join(" / ");
+    return props.map(propText).join(" / ");
   } catch {
     return json;
   }
+}
+
+interface Prop {
+  params?: Record<string, unknown>;
+  values?: unknown[];
+}
+
+function propText(p: Prop): string {
+  const value = (p.values ?? []).flat().join(" ").trim();
+  const params = Object.entries(p.params ?? {})
+    .filter(([k]) => k === "type" || k === "pref")
+    .map(([k, v]) => (k === "pref" ? `pref=${v}` : [v].flat().join(",")));
+  return params.length > 0 ? `${value} (${params.join(", ")})` : value;
 }
