@@ -2,6 +2,7 @@ import type { Fields } from "../core/fields.js";
 import { type Conflict, type ConflictPolicy, pickWinner } from "./conflict.js";
 import { actorFor, crdtMerge, type Edit } from "./crdt.js";
 import { type FieldChange, type FieldPath, fieldChanges, pathName } from "./field-changes.js";
+import { reviveDeletedGroups } from "./groups.js";
 
 export interface ChangedValue {
   endpoint: string;
@@ -38,12 +39,27 @@ export interface RecordMergeResult {
  * so the result does not depend on the order they were given in.
  */
 export async function mergeRecord(input: RecordMergeInput): Promise<RecordMergeResult> {
-  const changed = [...input.changed].sort((a, b) => (a.endpoint < b.endpoint ? -1 : 1));
+  const sorted = [...input.changed].sort((a, b) => (a.endpoint < b.endpoint ? -1 : 1));
+  const revival = reviveDeletedGroups(
+    input.base,
+    sorted.map((c) => c.fields),
+  );
+  const changed = sorted.map((c, i) => ({ ...c, fields: revival.sides[i] as Fields }));
   const changes = fieldChanges(
     input.base,
     changed.map((c) => c.fields),
   );
-  const conflicts: Conflict[] = [];
+  const conflicts: Conflict[] = revival.revived.map((r) => ({
+    uid: input.uid,
+    label: input.label,
+    field: r.group,
+    values: [
+      { endpoint: changed[r.deleter]?.endpoint ?? "", value: undefined },
+      { endpoint: changed[r.editor]?.endpoint ?? "", value: "(edited)" },
+    ],
+    winner: changed[r.editor]?.endpoint ?? "",
+    reason: "edit beats delete" as const,
+  }));
   const resolutions: { path: FieldPath; value: string | undefined }[] = [];
   for (const change of changes) {
     const settled = settle(change, changed, input);
