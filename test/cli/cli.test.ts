@@ -139,7 +139,9 @@ describe("cradle CLI (run npm run build first)", () => {
     const home = mkdtempSync(join(tmpdir(), "cradle-cli-"));
     const demo = cradle(["demo"], home);
     expect(demo.code, demo.stderr).toBe(0);
-    expect(demo.stdout).toMatch(/merged "Anna Meyer" field by field: .*computer changed TITLE, NOTE; .*phone changed NOTE, TEL/);
+    expect(demo.stdout).toMatch(
+      /merged "Anna Meyer" field by field: .*computer changed TITLE, NOTE; .*phone changed NOTE, TEL/,
+    );
     expect(demo.stdout).toMatch(/merged "Anna Meyer" NOTE as text/);
     expect(demo.stdout).toMatch(/conflict in "Ben Okafor" TITLE/);
     expect(demo.stdout).toMatch(/restored "Carla Rossi"/);
