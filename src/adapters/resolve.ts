@@ -13,7 +13,10 @@ const ENDPOINTS: Record<Domain, Record<string, Factory>> = {
     vdir: async (dir) => new (await import("./contacts/endpoints/vdir.js")).ContactsVdirEndpoint(dir),
     file: async (path) => new (await import("./contacts/endpoints/file.js")).ContactsFileEndpoint(path),
   },
-  calendars: {},
+  calendars: {
+    vdir: async (dir) => new (await import("./calendars/endpoints/vdir.js")).CalendarsVdirEndpoint(dir),
+    file: async (path) => new (await import("./calendars/endpoints/file.js")).CalendarsFileEndpoint(path),
+  },
   photos: {},
 };
 

@@ -11,7 +11,7 @@ import type {
 import { writeFileAtomic } from "../../shared/atomic-write.js";
 import { fieldsToContact } from "../fields.js";
 import type { VCardVersion } from "../model.js";
-import { contactSyncItem } from "../sync-item.js";
+import { contactItem } from "../sync-item.js";
 import { parseVCards, serializeVCard, splitVCards } from "../vcard.js";
 
 interface Card {
@@ -78,7 +78,7 @@ export class ContactsFileEndpoint implements Endpoint {
         continue;
       }
       card.version = parsed.contact.version;
-      out.set(id, { ok: true, item: contactSyncItem(parsed.contact, modified) });
+      out.set(id, { ok: true, item: { ...contactItem(parsed.contact), modified } });
     }
     return out;
   }

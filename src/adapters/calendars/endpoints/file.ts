@@ -1,0 +1,135 @@
+import { createHash } from "node:crypto";
+import { readFile, stat } from "node:fs/promises";
+import type {
+  Endpoint,
+  GuardVerdict,
+  Listed,
+  ReadResult,
+  WriteBatch,
+  WriteOutcome,
+} from "../../../core/endpoint.js";
+import { writeFileAtomic } from "../../shared/atomic-write.js";
+import { fieldsToObject } from "../fields.js";
+import { type ParsedCalendar, parseCalendar, serializeCalendar, splitCalendar } from "../ical.js";
+import { calendarItem, nowStamp, sequenceOf } from "../item.js";
+import type { CalendarObject } from "../model.js";
+
+/**
+ * `file:PATH.ics`: a whole calendar in one file, for import and export. An object's id is its
+ * UID and its token a hash of its source text, so only objects whose text changed are read.
+ * A write rewrites the file atomically; a file holding an item Cradle cannot read is never
+ * rewritten, since that would drop the item.
+ */
+export class CalendarsFileEndpoint implements Endpoint {
+  readonly domain = "calendars";
+  readonly readOnly = false;
+  readonly uri: string;
+  private text = "";
+  private parsed: ParsedCalendar | undefined;
+  private objects = new Map<string, CalendarObject>();
+
+  constructor(readonly path: string) {
+    this.uri = `file:${path}`;
+  }
+
+  async guard(): Promise<GuardVerdict> {
+    return { enabled: true };
+  }
+
+  async list(): Promise<Listed[]> {
+    try {
+      this.text = await readFile(this.path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      this.text = "";
+    }
+    this.parsed = undefined;
+    return splitCalendar(this.text).map((part) => ({
+      id: part.uid || `line-${part.line}`,
+      token: createHash("sha256").update(part.text).digest("base64url").slice(0, 22),
+    }));
+  }
+
+  async read(ids: string[]): Promise<Map<string, ReadResult>> {
+    const parsed = this.parse();
+    const modified = await stat(this.path).then(
+      (s) => s.mtimeMs,
+      () => Date.now(),
+    );
+    const out = new Map<string, ReadResult>();
+    for (const id of ids) {
+      const object = this.objects.get(id);
+      const error = parsed.errors.find((e) => e.message.includes(id)) ?? parsed.errors[0];
+      if (object) out.set(id, { ok: true, item: { ...calendarItem(object), modified } });
+      else
+        out.set(id, { ok: false, error: error ?? { where: this.path, message: `no item with UID ${id}` } });
+    }
+    return out;
+  }
+
+  async write(batch: WriteBatch): Promise<WriteOutcome[]> {
+    const parsed = this.parse();
+    const refuse = parsed.errors[0];
+    const updated: { kind: "create" | "update"; id: string; uid: string }[] = [];
+    if (!refuse) {
+      for (const id of batch.delete) this.objects.delete(id);
+      for (const u of batch.update) {
+        const previous = this.objects.get(u.id);
+        const sequence = previous ? Math.max(sequenceOf(previous), 0) + 1 : 0;
+        this.objects.set(
+          u.id,
+          withProps(fieldsToObject(u.fields, u.uid, { dtstamp: nowStamp(), sequence }), previous),
+        );
+        updated.push({ kind: "update", id: u.id, uid: u.uid });
+      }
+      for (const c of batch.create) {
+        this.objects.set(c.uid, fieldsToObject(c.fields, c.uid, { dtstamp: nowStamp(), sequence: 0 }));
+        updated.push({ kind: "create", id: c.uid, uid: c.uid });
+      }
+    }
+    const failed = (message: string): WriteOutcome[] => [
+      ...batch.delete.map((id): WriteOutcome => ({ kind: "delete", id, ok: false, error: message })),
+      ...batch.update.map(
+        (u): WriteOutcome => ({ kind: "update", id: u.id, uid: u.uid, ok: false, error: message }),
+      ),
+      ...batch.create.map((c): WriteOutcome => ({ kind: "create", uid: c.uid, ok: false, error: message })),
+    ];
+    if (refuse) return failed(`not rewritten: ${refuse.where} cannot be read (${refuse.message})`);
+    try {
+      this.text = serializeCalendar([...this.objects.values()], { header: parsed.header });
+      await writeFileAtomic(this.path, this.text);
+    } catch (error) {
+      return failed((error as Error).message);
+    }
+    const tokens = new Map(
+      splitCalendar(this.text).map((p) => [
+        p.uid,
+        createHash("sha256").update(p.text).digest("base64url").slice(0, 22),
+      ]),
+    );
+    return [
+      ...batch.delete.map((id): WriteOutcome => ({ kind: "delete", id, ok: true })),
+      ...updated.map(
+        (w): WriteOutcome => ({
+          kind: w.kind,
+          uid: w.uid,
+          ok: true,
+          id: w.id,
+          token: tokens.get(w.id) ?? "",
+        }),
+      ),
+    ];
+  }
+
+  private parse(): ParsedCalendar {
+    if (!this.parsed) {
+      this.parsed = parseCalendar(this.text, this.path);
+      this.objects = new Map(this.parsed.objects.map((o) => [o.uid, o]));
+    }
+    return this.parsed;
+  }
+}
+
+function withProps(object: CalendarObject, previous: CalendarObject | undefined): CalendarObject {
+  return { ...object, calendarProps: previous?.calendarProps ?? [] };
+}

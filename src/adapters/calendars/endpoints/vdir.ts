@@ -1,0 +1,56 @@
+import { VdirEndpoint, type VdirFormat } from "../../shared/vdir-endpoint.js";
+import { fieldsToObject } from "../fields.js";
+import { calendarItem, nowStamp, sequenceOf } from "../item.js";
+import type { CalendarHeader, ICalProp } from "../model.js";
+
+type Codec = typeof import("../ical.js");
+let codec: Codec | undefined;
+
+/** What an update keeps from the file it replaces. */
+interface EventFileMeta {
+  sequence: number;
+  calendarProps: ICalProp[];
+  header: CalendarHeader;
+}
+
+/**
+ * Events in a vdir, one .ics per UID with its overrides (as khal and vdirsyncer keep them). An
+ * update bumps SEQUENCE past the file's own and keeps its calendar-level properties.
+ */
+const ICS_FORMAT: VdirFormat<EventFileMeta> = {
+  domain: "calendars",
+  extension: ".ics",
+  async load() {
+    codec ??= await import("../ical.js");
+  },
+  parse(text, path) {
+    const { objects, errors, header } = (codec as Codec).parseCalendar(text, path);
+    const error = errors[0];
+    if (error) return { ok: false, error };
+    const object = objects[0];
+    if (!object) return { ok: false, error: { where: path, message: "holds no event, task or journal" } };
+    if (objects.length > 1)
+      return {
+        ok: false,
+        error: { where: path, message: `holds ${objects.length} UIDs; a vdir file holds one` },
+      };
+    return {
+      ok: true,
+      meta: { sequence: sequenceOf(object), calendarProps: object.calendarProps, header },
+      item: calendarItem(object),
+    };
+  },
+  serialize(fields, uid, previous) {
+    const sequence = previous ? Math.max(previous.sequence, 0) + 1 : 0;
+    const object = fieldsToObject(fields, uid, { dtstamp: nowStamp(), sequence });
+    object.calendarProps = previous?.calendarProps ?? [];
+    return (codec as Codec).serializeCalendar([object], { header: previous?.header });
+  },
+};
+
+/** `vdir:DIR` for calendars: one .ics per UID, as khal and vdirsyncer keep them. */
+export class CalendarsVdirEndpoint extends VdirEndpoint<EventFileMeta> {
+  constructor(dir: string) {
+    super(dir, ICS_FORMAT);
+  }
+}

@@ -1,0 +1,131 @@
+import type {
+  Domain,
+  Endpoint,
+  GuardVerdict,
+  Listed,
+  ReadError,
+  ReadResult,
+  SyncItem,
+  WriteBatch,
+  WriteOutcome,
+} from "../../core/endpoint.js";
+import type { Fields } from "../../core/fields.js";
+import { VdirStore } from "./vdir-store.js";
+
+/**
+ * What a domain tells the vdir endpoint about its file format. `Meta` is what a writer must
+ * keep from the file it replaces (a vCard's version, an event's SEQUENCE...).
+ */
+export interface VdirFormat<Meta> {
+  readonly domain: Domain;
+  readonly extension: string;
+  /** Loads the codec; called before the first parse or serialize, so unchanged syncs skip it. */
+  load(): Promise<void>;
+  parse(
+    text: string,
+    path: string,
+  ): { ok: true; item: Omit<SyncItem, "modified">; meta: Meta } | { ok: false; error: ReadError };
+  serialize(fields: Fields, uid: string, previous: Meta | undefined): string;
+}
+
+/**
+ * `vdir:DIR`: one item per file, as vdirsyncer, khard and khal keep them. Existing files keep
+ * their names; new files are named after the UID, made safe.
+ */
+export class VdirEndpoint<Meta> implements Endpoint {
+  readonly readOnly = false;
+  readonly uri: string;
+  readonly domain: Domain;
+  private readonly store: VdirStore;
+  private readonly metas = new Map<string, Meta>();
+  private listed = new Set<string>();
+
+  constructor(
+    dir: string,
+    private readonly format: VdirFormat<Meta>,
+  ) {
+    this.uri = `vdir:${dir}`;
+    this.domain = format.domain;
+    this.store = new VdirStore(dir, format.extension);
+  }
+
+  async guard(): Promise<GuardVerdict> {
+    return { enabled: true };
+  }
+
+  async list(): Promise<Listed[]> {
+    const listed = this.store.list();
+    this.listed = new Set(listed.map((l) => l.id));
+    return listed;
+  }
+
+  async read(ids: string[]): Promise<Map<string, ReadResult>> {
+    await this.format.load();
+    const out = new Map<string, ReadResult>();
+    await Promise.all(ids.map(async (id) => out.set(id, await this.readOne(id))));
+    return out;
+  }
+
+  private async readOne(id: string): Promise<ReadResult> {
+    const path = this.store.path(id);
+    let text: string;
+    try {
+      text = await this.store.read(id);
+    } catch (error) {
+      return { ok: false, error: { where: path, message: `cannot read: ${(error as Error).message}` } };
+    }
+    const parsed = this.format.parse(text, path);
+    if (!parsed.ok) return parsed;
+    this.metas.set(id, parsed.meta);
+    return { ok: true, item: { ...parsed.item, modified: this.store.modified(id) } };
+  }
+
+  async write(batch: WriteBatch): Promise<WriteOutcome[]> {
+    await this.format.load();
+    const outcomes: WriteOutcome[] = [];
+    for (const id of batch.delete) {
+      try {
+        await this.store.remove(id);
+        this.listed.delete(id);
+        outcomes.push({ kind: "delete", id, ok: true });
+      } catch (error) {
+        outcomes.push({ kind: "delete", id, ok: false, error: (error as Error).message });
+      }
+    }
+    const writes = [
+      ...batch.update.map((u) => ({ kind: "update" as const, id: u.id, uid: u.uid, fields: u.fields })),
+      ...batch.create.map((c) => ({
+        kind: "create" as const,
+        id: this.claimId(c.uid),
+        uid: c.uid,
+        fields: c.fields,
+      })),
+    ];
+    const results = await this.store.writeMany(
+      writes.map((w) => ({
+        id: w.id,
+        text: () => this.format.serialize(w.fields, w.uid, this.metas.get(w.id)),
+      })),
+    );
+    writes.forEach((w, i) => {
+      const result = results[i];
+      if (result && "token" in result)
+        outcomes.push({ kind: w.kind, uid: w.uid, ok: true, id: w.id, token: result.token });
+      else
+        outcomes.push({
+          kind: w.kind,
+          uid: w.uid,
+          id: w.id,
+          ok: false,
+          error: result?.error ?? "not written",
+        });
+    });
+    return outcomes;
+  }
+
+  private claimId(uid: string): string {
+    const id = this.store.newId(uid, this.listed);
+    this.listed.add(id);
+    return id;
+  }
+}
