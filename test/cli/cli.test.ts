@@ -135,6 +135,41 @@ describe("cradle CLI (run npm run build first)", () => {
     );
   });
 
+  it("syncs calendars from a file into a vdir, and show calendars --json lists uid and summary", () => {
+    const home = mkdtempSync(join(tmpdir(), "cradle-cli-"));
+    const ics = join(home, "work.ics");
+    writeFileSync(
+      ics,
+      [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//test//EN",
+        "BEGIN:VEVENT",
+        "UID:standup@example.org",
+        "DTSTAMP:20260101T000000Z",
+        "DTSTART;TZID=Europe/Berlin:20260105T090000",
+        "DURATION:PT15M",
+        "RRULE:FREQ=WEEKLY;BYDAY=MO",
+        "SUMMARY:Stand-up",
+        "END:VEVENT",
+        "END:VCALENDAR",
+        "",
+      ].join("\r\n"),
+    );
+    const vdir = join(home, "calendar");
+    const synced = cradle(["sync", "calendars", `file:${ics}`, `vdir:${vdir}`, "--json"], home);
+    expect(synced.code, synced.stderr).toBe(0);
+    expect(JSON.parse(synced.stdout).endpoints[1]).toMatchObject({ created: 1 });
+    const shown = JSON.parse(cradle(["show", "calendars", `vdir:${vdir}`, "--json"], home).stdout);
+    expect(shown).toEqual([
+      expect.objectContaining({ uid: "standup@example.org", summary: "Stand-up", recurring: true }),
+    ]);
+    const again = JSON.parse(
+      cradle(["sync", "calendars", `file:${ics}`, `vdir:${vdir}`, "--json"], home).stdout,
+    );
+    for (const e of again.endpoints) expect(e.created + e.updated + e.deleted).toBe(0);
+  });
+
   it("demo runs in ./cradle-demo and tells what merged and what conflicted", () => {
     const home = mkdtempSync(join(tmpdir(), "cradle-cli-"));
     const demo = cradle(["demo"], home);

@@ -1,5 +1,4 @@
 import { parseArgs } from "node:util";
-import { describeContact } from "../../adapters/contacts/describe.js";
 import { isDomain } from "../../adapters/resolve.js";
 import { showEndpoint } from "../../api/show.js";
 import { UsageError } from "../../core/errors.js";
@@ -11,7 +10,7 @@ export const showCommand: Command = {
   summary: "print what an endpoint holds",
   help: `Reads every record of an endpoint. Records that cannot be parsed are listed on stderr
 with their file and line. --json prints an array with one object per record (contacts: uid, fn,
-tel, email, org, note).
+tel, email, org, note; calendars: uid, summary, kind, start, tzid, recurring, overrides).
 
 ${EXIT_STATUS}`,
   async run(args, out) {
@@ -21,17 +20,29 @@ ${EXIT_STATUS}`,
     const [domain, spec, ...extra] = positionals;
     if (!domain || !isDomain(domain) || !spec || extra.length > 0)
       throw new UsageError(`Usage: ${this.usage}`);
-    if (domain !== "contacts") throw new UsageError(`show ${domain} is not available yet.`);
+    if (domain === "photos") throw new UsageError("show photos is not available yet.");
     const { items, errors } = await showEndpoint(domain, spec);
-    const contacts = items.map(describeContact);
     for (const e of errors) process.stderr.write(`cradle: skipped ${e.where}: ${e.message}\n`);
-    out.data(contacts, () =>
-      contacts
-        .map((c) =>
-          [c.fn, ...c.tel.map((t) => `  tel ${t}`), ...c.email.map((e) => `  email ${e}`)].join("\n"),
-        )
-        .join("\n"),
-    );
+    if (domain === "contacts") {
+      const contacts = items.map((await import("../../adapters/contacts/describe.js")).describeContact);
+      out.data(contacts, () =>
+        contacts
+          .map((c) =>
+            [c.fn, ...c.tel.map((t) => `  tel ${t}`), ...c.email.map((e) => `  email ${e}`)].join("\n"),
+          )
+          .join("\n"),
+      );
+    } else {
+      const events = items.map((await import("../../adapters/calendars/describe.js")).describeEvent);
+      out.data(events, () =>
+        events
+          .map(
+            (e) =>
+              `${e.start ?? "(no start)"}${e.tzid ? ` ${e.tzid}` : ""}  ${e.summary}${e.recurring ? " (repeats)" : ""}`,
+          )
+          .join("\n"),
+      );
+    }
     return 0;
   },
 };

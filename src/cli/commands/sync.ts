@@ -7,9 +7,10 @@ import { type Command, EXIT_STATUS } from "../command.js";
 
 export const syncCommand: Command = {
   usage: "cradle sync DOMAIN EP EP [EP...] [--state FILE] [--prefer EP] [--dry-run] [--allow-empty] [--json]",
-  summary: "merge DOMAIN (contacts) two ways between endpoints",
+  summary: "merge DOMAIN (contacts or calendars) two ways between endpoints",
   help: `Merges every endpoint's edits since the last sync, field by field, and writes back only
-what changed. Endpoints: vdir:DIR (one .vcf per contact), file:PATH.vcf (many in one file).
+what changed. Endpoints: vdir:DIR (one .vcf per contact, one .ics per event and its
+overrides), file:PATH.vcf or file:PATH.ics (many in one file).
 
 OPTIONS
   --state FILE   state database (default: one per endpoint group under $CRADLE_HOME/state or
