@@ -61,16 +61,14 @@ export class VdirEndpoint<Meta> implements Endpoint {
 
   async read(ids: string[]): Promise<Map<string, ReadResult>> {
     await this.format.load();
-    const out = new Map<string, ReadResult>();
-    await Promise.all(ids.map(async (id) => out.set(id, await this.readOne(id))));
-    return out;
+    return new Map(ids.map((id) => [id, this.readOne(id)]));
   }
 
-  private async readOne(id: string): Promise<ReadResult> {
+  private readOne(id: string): ReadResult {
     const path = this.store.path(id);
     let text: string;
     try {
-      text = await this.store.read(id);
+      text = this.store.read(id);
     } catch (error) {
       return { ok: false, error: { where: path, message: `cannot read: ${(error as Error).message}` } };
     }

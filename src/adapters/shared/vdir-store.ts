@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, statSync } from "node:fs";
-import { readFile, stat, unlink } from "node:fs/promises";
+import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { syncDirectory, writeFileAtomic } from "./atomic-write.js";
 
@@ -52,8 +52,9 @@ export class VdirStore {
     return join(this.dir, id);
   }
 
-  read(id: string): Promise<string> {
-    return readFile(join(this.dir, id), "utf8");
+  /** Synchronous: parsing is the bottleneck, and a thread-pool round trip per file only adds to it. */
+  read(id: string): string {
+    return readFileSync(join(this.dir, id), "utf8");
   }
 
   /**
