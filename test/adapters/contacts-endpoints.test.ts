@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -86,5 +86,32 @@ describe("file: one file, many cards", () => {
     const text = readFileSync(path, "utf8");
     expect(text.startsWith(untouched)).toBe(true);
     expect(text).toContain("FN:Changed");
+  });
+});
+
+describe("vdir: updates of files this run did not read", () => {
+  it("keep the vCard version of a file that was not read before it is updated", async () => {
+    const { syncEndpoints } = await import("../../src/api/sync.js");
+    const root = temp();
+    const [a, b] = [join(root, "a"), join(root, "b")];
+    for (const dir of [a, b]) mkdirSync(dir);
+    writeFileSync(join(a, "eve.vcf"), "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Eve\r\nUID:eve\r\nEND:VCARD\r\n");
+    writeFileSync(join(b, "eve.vcf"), "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Eve\r\nUID:eve\r\nEND:VCARD\r\n");
+    const run = () =>
+      syncEndpoints({
+        domain: "contacts",
+        endpoints: [`vdir:${a}`, `vdir:${b}`],
+        stateFile: join(root, "s.sqlite"),
+      });
+    await run();
+    writeFileSync(
+      join(a, "eve.vcf"),
+      "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Eve\r\nTITLE:Pilot\r\nUID:eve\r\nEND:VCARD\r\n",
+    );
+    const report = await run();
+    expect(report.endpoints[1]?.updated).toBe(1);
+    const written = readFileSync(join(b, "eve.vcf"), "utf8");
+    expect(written).toContain("VERSION:4.0");
+    expect(written).toContain("TITLE:Pilot");
   });
 });

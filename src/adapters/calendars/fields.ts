@@ -43,6 +43,8 @@ export function objectToFields(object: CalendarObject): Fields {
   if (object.master) addComponent(fields, "", object.master, object);
   for (const [key, override] of Object.entries(object.overrides))
     addComponent(fields, `${key}|`, override, object);
+  if (fields.sets.entries)
+    fields.sets = withoutOverriddenExdates(fields.sets, new Set(Object.keys(object.overrides)));
   const zones = Object.entries(object.timezones);
   if (zones.length > 0)
     fields.sets[TIMEZONES] = Object.fromEntries(zones.map(([tzid, c]) => [tzid, JSON.stringify(c)]));
@@ -72,6 +74,7 @@ export function fieldsToObject(
   const master = groups.get("");
   const overrides: Record<string, ICalComponent> = {};
   for (const [key, group] of groups) if (key) overrides[key] = toComponent(kind, uid, group, stamp);
+  if (master) master.sets = withoutOverriddenExdates(master.sets, new Set(Object.keys(overrides)));
   const timezones: Record<string, ICalComponent> = {};
   for (const [tzid, json] of Object.entries(fields.sets[TIMEZONES] ?? {})) timezones[tzid] = JSON.parse(json);
   return {
@@ -83,6 +86,25 @@ export function fieldsToObject(
     timezones,
     calendarProps: [],
   };
+}
+
+/**
+ * The master's set entries without EXDATEs for instants that have an override. An occurrence
+ * deleted on one side (EXDATE added, override removed) and edited on another keeps its override
+ * (edit beats delete), but the deleting side's EXDATE would still take the instance out of the
+ * recurrence set (RFC 5545 §3.8.5.1) and hide it in clients that apply EXDATE first. So such an
+ * EXDATE is never written, and is not read either, so that a file holding both converges with
+ * the files written without it.
+ */
+function withoutOverriddenExdates(sets: Fields["sets"], overridden: Set<string>): Fields["sets"] {
+  const entries = sets.entries;
+  if (!entries || overridden.size === 0) return sets;
+  const hidesOverride = (key: string) =>
+    key.startsWith("EXDATE:") && overridden.has(key.slice("EXDATE:".length).split("#")[0] ?? "");
+  const kept = Object.entries(entries).filter(([key]) => !hidesOverride(key));
+  if (kept.length === Object.keys(entries).length) return sets;
+  const { entries: _dropped, ...rest } = sets;
+  return kept.length > 0 ? { ...rest, entries: Object.fromEntries(kept) } : rest;
 }
 
 /** First-sync keys: summary plus start, for events whose UIDs differ between sides. */
@@ -147,8 +169,10 @@ function toComponent(
   group: Fields,
   stamp: { dtstamp: string; sequence: number },
 ): ICalComponent {
+  // An object without UID (EDS memos) is written without one: "UID:" would join every such
+  // object in a file into one.
   const props: ICalProp[] = [
-    { name: "uid", params: {}, type: "text", values: [uid] },
+    ...(uid ? [{ name: "uid", params: {}, type: "text", values: [uid] }] : []),
     { name: "dtstamp", params: {}, type: "date-time", values: [stamp.dtstamp] },
   ];
   if (stamp.sequence > 0)

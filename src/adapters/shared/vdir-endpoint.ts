@@ -80,6 +80,9 @@ export class VdirEndpoint<Meta> implements Endpoint {
 
   async write(batch: WriteBatch): Promise<WriteOutcome[]> {
     await this.format.load();
+    // An update must know the file it replaces (a vCard's version, an event's SEQUENCE), but the
+    // engine reads only files whose token changed: read the others now.
+    for (const u of batch.update) if (!this.metas.has(u.id)) this.readOne(u.id);
     const outcomes: WriteOutcome[] = [];
     for (const id of batch.delete) {
       try {
@@ -106,6 +109,7 @@ export class VdirEndpoint<Meta> implements Endpoint {
       })),
     );
     writes.forEach((w, i) => {
+      this.metas.delete(w.id);
       const result = results[i];
       if (result && "token" in result)
         outcomes.push({ kind: w.kind, uid: w.uid, ok: true, id: w.id, token: result.token });

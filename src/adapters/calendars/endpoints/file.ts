@@ -10,7 +10,13 @@ import type {
 } from "../../../core/endpoint.js";
 import { writeFileAtomic } from "../../shared/atomic-write.js";
 import { fieldsToObject } from "../fields.js";
-import { type ParsedCalendar, parseCalendar, serializeCalendar, splitCalendar } from "../ical.js";
+import {
+  type CalendarText,
+  type ParsedCalendar,
+  parseCalendar,
+  serializeCalendar,
+  splitCalendar,
+} from "../ical.js";
 import { calendarItem, nowStamp, sequenceOf } from "../item.js";
 import type { CalendarObject } from "../model.js";
 
@@ -18,7 +24,8 @@ import type { CalendarObject } from "../model.js";
  * `file:PATH.ics`: a whole calendar in one file, for import and export. An object's id is its
  * UID and its token a hash of its source text, so only objects whose text changed are read.
  * A write rewrites the file atomically; a file holding an item Cradle cannot read is never
- * rewritten, since that would drop the item.
+ * rewritten, since that would drop the item. Items without UID (EDS memos) are listed as
+ * "line-N", N the line they start on; they are kept apart by that id, never collapsed into one.
  */
 export class CalendarsFileEndpoint implements Endpoint {
   readonly domain = "calendars";
@@ -26,6 +33,7 @@ export class CalendarsFileEndpoint implements Endpoint {
   readonly uri: string;
   private text = "";
   private parsed: ParsedCalendar | undefined;
+  /** Objects by id (UID, or "line-N" for one without), in file order. */
   private objects = new Map<string, CalendarObject>();
 
   constructor(readonly path: string) {
@@ -44,10 +52,7 @@ export class CalendarsFileEndpoint implements Endpoint {
       this.text = "";
     }
     this.parsed = undefined;
-    return splitCalendar(this.text).map((part) => ({
-      id: part.uid || `line-${part.line}`,
-      token: createHash("sha256").update(part.text).digest("base64url").slice(0, 22),
-    }));
+    return splitCalendar(this.text).map((part) => ({ id: listedId(part), token: tokenOf(part) }));
   }
 
   async read(ids: string[]): Promise<Map<string, ReadResult>> {
@@ -82,9 +87,10 @@ export class CalendarsFileEndpoint implements Endpoint {
         );
         updated.push({ kind: "update", id: u.id, uid: u.uid });
       }
-      for (const c of batch.create) {
-        this.objects.set(c.uid, fieldsToObject(c.fields, c.uid, { dtstamp: nowStamp(), sequence: 0 }));
-        updated.push({ kind: "create", id: c.uid, uid: c.uid });
+      for (const [n, c] of batch.create.entries()) {
+        const id = c.uid || `new-${n}`;
+        this.objects.set(id, fieldsToObject(c.fields, c.uid, { dtstamp: nowStamp(), sequence: 0 }));
+        updated.push({ kind: "create", id, uid: c.uid });
       }
     }
     const failed = (message: string): WriteOutcome[] => [
@@ -95,18 +101,26 @@ export class CalendarsFileEndpoint implements Endpoint {
       ...batch.create.map((c): WriteOutcome => ({ kind: "create", uid: c.uid, ok: false, error: message })),
     ];
     if (refuse) return failed(`not rewritten: ${refuse.where} cannot be read (${refuse.message})`);
+    let text: string;
     try {
-      this.text = serializeCalendar([...this.objects.values()], { header: parsed.header });
-      await writeFileAtomic(this.path, this.text);
+      text = serializeCalendar([...this.objects.values()], { header: parsed.header });
+      await writeFileAtomic(this.path, text);
     } catch (error) {
+      this.parsed = undefined;
       return failed((error as Error).message);
     }
-    const tokens = new Map(
-      splitCalendar(this.text).map((p) => [
-        p.uid,
-        createHash("sha256").update(p.text).digest("base64url").slice(0, 22),
-      ]),
+    this.text = text;
+    // Ids of UID-less items are their lines, which the rewrite may have moved.
+    const parts = splitCalendar(text);
+    const objects = [...this.objects];
+    const newIds = idsFor(
+      objects.map(([, o]) => o),
+      parts,
     );
+    const renamed = new Map(objects.map(([id], i) => [id, newIds[i] as string]));
+    this.objects = new Map(objects.map(([, o], i) => [newIds[i] as string, o]));
+    const tokens = new Map(parts.map((p) => [listedId(p), tokenOf(p)]));
+    for (const w of updated) w.id = renamed.get(w.id) ?? w.id;
     return [
       ...batch.delete.map((id): WriteOutcome => ({ kind: "delete", id, ok: true })),
       ...updated.map(
@@ -124,7 +138,8 @@ export class CalendarsFileEndpoint implements Endpoint {
   private parse(): ParsedCalendar {
     if (!this.parsed) {
       this.parsed = parseCalendar(this.text, this.path);
-      this.objects = new Map(this.parsed.objects.map((o) => [o.uid, o]));
+      const ids = idsFor(this.parsed.objects, splitCalendar(this.text));
+      this.objects = new Map(this.parsed.objects.map((o, i) => [ids[i] as string, o]));
     }
     return this.parsed;
   }
@@ -132,4 +147,25 @@ export class CalendarsFileEndpoint implements Endpoint {
 
 function withProps(object: CalendarObject, previous: CalendarObject | undefined): CalendarObject {
   return { ...object, calendarProps: previous?.calendarProps ?? [] };
+}
+
+const listedId = (part: CalendarText): string => part.uid || `line-${part.line}`;
+const tokenOf = (part: CalendarText): string =>
+  createHash("sha256").update(part.text).digest("base64url").slice(0, 22);
+
+/**
+ * Each object's id: its UID, or for objects without one the "line-N" id list() gives them,
+ * matched in file order. Should the two disagree (an unreadable UID-less item was skipped), such
+ * objects get ids no listing has: kept on a rewrite, but not readable by id.
+ */
+function idsFor(objects: CalendarObject[], parts: CalendarText[]): string[] {
+  const anonymous = parts.filter((p) => !p.uid).map(listedId);
+  const unnamed = objects.filter((o) => !o.uid).length;
+  let k = 0;
+  return objects.map((o) => {
+    if (o.uid) return o.uid;
+    const id = unnamed === anonymous.length ? anonymous[k] : undefined;
+    k++;
+    return id ?? `unlisted-${k}`;
+  });
 }

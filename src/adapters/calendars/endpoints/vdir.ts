@@ -29,11 +29,17 @@ const ICS_FORMAT: VdirFormat<EventFileMeta> = {
     if (error) return { ok: false, error };
     const object = objects[0];
     if (!object) return { ok: false, error: { where: path, message: "holds no event, task or journal" } };
-    if (objects.length > 1)
+    if (objects.length > 1) {
+      // Point at the first component of the second UID, so the user sees where the extra one starts.
+      const second = (codec as Codec).splitCalendar(text)[1];
       return {
         ok: false,
-        error: { where: path, message: `holds ${objects.length} UIDs; a vdir file holds one` },
+        error: {
+          where: second ? `${path}:${second.line}` : path,
+          message: `holds ${objects.length} UIDs (${objects.map((o) => o.uid || "none").join(", ")}); a vdir file holds one`,
+        },
       };
+    }
     return {
       ok: true,
       meta: { sequence: sequenceOf(object), calendarProps: object.calendarProps, header },
