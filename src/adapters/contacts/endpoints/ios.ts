@@ -1,0 +1,137 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type Database from "better-sqlite3";
+import type {
+  Endpoint,
+  GuardVerdict,
+  Listed,
+  ReadResult,
+  WriteBatch,
+  WriteOutcome,
+} from "../../../core/endpoint.js";
+import { cloudGuard } from "../../../guard/guard.js";
+import { fieldsToContact } from "../fields.js";
+import { readAddressBook } from "../ios/read.js";
+import { fromCoreDataSeconds, openAddressBook } from "../ios/schema.js";
+import { writeContact } from "../ios/write.js";
+import { contactItem } from "../sync-item.js";
+
+/**
+ * `ios:DIR` for contacts: the AddressBook.sqlitedb of an iOS home tree laid out like
+ * /var/mobile (a virtual iPhone, an unpacked backup, a file-system extraction). Native ids are
+ * ABPerson ROWIDs and tokens their ModificationDate. Before any write the iCloud guard reads
+ * Accounts3.sqlite: when iCloud syncs Contacts, cable sync must not touch them.
+ */
+export class ContactsIosEndpoint implements Endpoint {
+  readonly domain = "contacts";
+  readonly readOnly = false;
+  readonly uri: string;
+  private readonly addressBook: string;
+  private readonly accounts: string;
+
+  constructor(private readonly dir: string) {
+    this.uri = `ios:${dir}`;
+    this.addressBook = join(dir, "Library", "AddressBook", "AddressBook.sqlitedb");
+    this.accounts = join(dir, "Library", "Accounts", "Accounts3.sqlite");
+  }
+
+  async guard(): Promise<GuardVerdict> {
+    if (!existsSync(this.accounts)) return { enabled: true };
+    return cloudGuard(this.accounts, "contacts", `the device at ${this.dir}`);
+  }
+
+  async list(): Promise<Listed[]> {
+    return this.withDb(true, (db) =>
+      (
+        db.prepare("SELECT ROWID AS id, ModificationDate AS modified FROM ABPerson").all() as {
+          id: number;
+          modified: number | null;
+        }[]
+      ).map((row) => ({ id: String(row.id), token: String(row.modified ?? 0) })),
+    );
+  }
+
+  async read(ids: string[]): Promise<Map<string, ReadResult>> {
+    const wanted = new Set(ids);
+    return this.withDb(true, (db) => {
+      const { contacts, errors } = readAddressBook(db, this.addressBook);
+      const out = new Map<string, ReadResult>();
+      for (const stored of contacts) {
+        const id = String(stored.rowid);
+        if (!wanted.has(id)) continue;
+        const problem = errors.find((e) => e.where.endsWith(`/${id}`));
+        if (problem) out.set(id, { ok: false, error: problem });
+        else
+          out.set(id, {
+            ok: true,
+            item: {
+              ...contactItem(stored.contact),
+              modified: fromCoreDataSeconds(stored.modified).getTime(),
+            },
+          });
+      }
+      for (const id of ids) {
+        if (!out.has(id))
+          out.set(id, {
+            ok: false,
+            error: { where: `${this.addressBook}#ABPerson/${id}`, message: "vanished while syncing" },
+          });
+      }
+      return out;
+    });
+  }
+
+  async write(batch: WriteBatch): Promise<WriteOutcome[]> {
+    return this.withDb(false, (db) => {
+      const token = (rowid: number) =>
+        String(
+          (db.prepare("SELECT ModificationDate FROM ABPerson WHERE ROWID = ?").pluck().get(rowid) as
+            | number
+            | null) ?? 0,
+        );
+      const outcomes: WriteOutcome[] = [];
+      const attempt = (fail: (message: string) => WriteOutcome, run: () => WriteOutcome) => {
+        try {
+          outcomes.push(run());
+        } catch (error) {
+          outcomes.push(fail((error as Error).message));
+        }
+      };
+      for (const id of batch.delete)
+        attempt(
+          (error) => ({ kind: "delete", id, ok: false, error }),
+          () => {
+            writeContact(db, null, Number(id));
+            return { kind: "delete", id, ok: true };
+          },
+        );
+      for (const u of batch.update)
+        attempt(
+          (error) => ({ kind: "update", id: u.id, uid: u.uid, ok: false, error }),
+          () => {
+            const { rowid } = writeContact(db, fieldsToContact(u.fields, u.uid, "3.0"), Number(u.id));
+            return { kind: "update", uid: u.uid, ok: true, id: String(rowid), token: token(rowid) };
+          },
+        );
+      for (const c of batch.create)
+        attempt(
+          (error) => ({ kind: "create", uid: c.uid, ok: false, error }),
+          () => {
+            const { rowid } = writeContact(db, fieldsToContact(c.fields, c.uid, "3.0"));
+            return { kind: "create", uid: c.uid, ok: true, id: String(rowid), token: token(rowid) };
+          },
+        );
+      return outcomes;
+    });
+  }
+
+  /** Opens the database (with the WAL beside it) for one operation and always closes it. */
+  private withDb<T>(readonly: boolean, use: (db: Database.Database) => T): T {
+    const db = openAddressBook(this.addressBook, { readonly });
+    try {
+      return use(db);
+    } finally {
+      db.close();
+    }
+  }
+}
