@@ -61,6 +61,12 @@ export interface Endpoint {
   readonly uri: string;
   readonly domain: Domain;
   readonly readOnly: boolean;
+  /**
+   * Stores only part of what it is given (an iOS AddressBook has no place for a vCard's X-
+   * properties). The engine reads back what it wrote and diffs the side's later edits against
+   * that, so what the side cannot hold is never taken for a deletion.
+   */
+  readonly lossy?: boolean;
   guard(): Promise<GuardVerdict>;
   list(): Promise<Listed[]>;
   read(ids: string[]): Promise<Map<string, ReadResult>>;

@@ -9,8 +9,8 @@ export type ObservedItem = Omit<SyncItem, "fields"> & { value: RecordValue };
 /** What one endpoint shows of one known record at the start of a run. */
 export type SideView =
   /** Unchanged content; `token` is set when the token moved but the content did not. */
-  | { kind: "held"; nativeId: string; hash: string; token?: string }
-  | { kind: "changed"; nativeId: string; hash: string; token: string; item: ObservedItem }
+  | { kind: "held"; nativeId: string; hash: string; token?: string; reflects?: string }
+  | { kind: "changed"; nativeId: string; hash: string; token: string; item: ObservedItem; reflects?: string }
   | { kind: "gone"; nativeId: string }
   | { kind: "blocked"; nativeId: string; error: ReadError };
 
@@ -69,7 +69,12 @@ export async function observe(
       seen.add(id);
       const placement = placements.get(id);
       if (placement && placement.token === token) {
-        setView(placement.record, side, { kind: "held", nativeId: id, hash: placement.hash });
+        setView(placement.record, side, {
+          kind: "held",
+          nativeId: id,
+          hash: placement.hash,
+          reflects: placement.reflects,
+        });
       } else toRead.push({ id, token, placement });
     }
     for (const placement of placements.values()) {
@@ -92,8 +97,22 @@ export async function observe(
         const hash = item.value.hash;
         if (!placement) newItems.push({ side, nativeId: id, token, hash, item });
         else if (hash === placement.hash)
-          setView(placement.record, side, { kind: "held", nativeId: id, hash, token });
-        else setView(placement.record, side, { kind: "changed", nativeId: id, hash, token, item });
+          setView(placement.record, side, {
+            kind: "held",
+            nativeId: id,
+            hash,
+            token,
+            reflects: placement.reflects,
+          });
+        else
+          setView(placement.record, side, {
+            kind: "changed",
+            nativeId: id,
+            hash,
+            token,
+            item,
+            reflects: placement.reflects,
+          });
       }
       onProgress?.({ phase: `read ${endpoint.uri}`, loaded: start + batch.length, total: toRead.length });
     }
@@ -118,4 +137,12 @@ function compact(item: SyncItem): ObservedItem {
 
 function detach(text: string): string {
   return text.length < 13 ? text : Buffer.from(text, "utf8").toString("utf8");
+}
+
+/** Whether a side already holds a record's agreed value (all of it, or all a lossy side can hold). */
+export function holdsValue(
+  view: { hash: string; reflects?: string },
+  recordHash: string | undefined,
+): boolean {
+  return view.hash === recordHash || (view.reflects !== undefined && view.reflects === recordHash);
 }

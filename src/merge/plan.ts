@@ -3,7 +3,8 @@ import type { StoredRecord, SyncState } from "../state/store.js";
 import type { Conflict, ConflictPolicy } from "./conflict.js";
 import type { Identity } from "./identify.js";
 import { mergeRecord } from "./merge-record.js";
-import type { NewItem, Observation, ObservedItem, SideView } from "./observe.js";
+import { holdsValue, type NewItem, type Observation, type ObservedItem, type SideView } from "./observe.js";
+import { rebase } from "./rebase.js";
 import { RecordValue } from "./record-value.js";
 
 /** One write the run will make. */
@@ -23,6 +24,8 @@ export interface RecordPlan {
   matchKeys: string[] | undefined;
   /** What each side holds now that the state should remember before any write. */
   seen: { side: number; nativeId: string; token: string; hash: string }[];
+  /** Sides whose content is unchanged but whose token moved: only the token is remembered anew. */
+  retokened: { side: number; nativeId: string; token: string }[];
   /** Sides whose old placement is obsolete (their item is gone). */
   forget: { side: number; nativeId: string }[];
   actions: Action[];
@@ -60,7 +63,7 @@ export async function planRecords(
   for (const [record, perSide] of observation.views) {
     const info = known.get(record);
     for (const view of perSide.values()) {
-      if (view.kind !== "held" || view.token || info?.deleted || view.hash !== info?.hash)
+      if (view.kind !== "held" || view.token || info?.deleted || !holdsValue(view, info?.hash))
         attention.add(record);
     }
   }
@@ -95,9 +98,9 @@ function sideId(ctx: PlanContext, side: number): number {
 
 async function planKnown(stored: StoredRecord, sides: Side[], ctx: PlanContext): Promise<RecordPlan> {
   const plan = emptyPlan(stored.id, stored.uid, stored.uid);
-  const changed: { side: number; item: ObservedItem; hash: string }[] = [];
+  const changed: { side: number; item: ObservedItem; hash: string; sideBase?: string }[] = [];
   const gone: number[] = [];
-  const holding = new Map<number, { nativeId: string; hash: string }>();
+  const holding = new Map<number, { nativeId: string; hash: string; reflects?: string }>();
   for (const { side, view } of sides) {
     if (view.kind === "gone") {
       gone.push(side);
@@ -107,15 +110,21 @@ async function planKnown(stored: StoredRecord, sides: Side[], ctx: PlanContext):
     if (view.kind === "blocked") continue;
     const nativeId = view.kind === "new" ? view.item.nativeId : view.nativeId;
     const hash = view.kind === "new" ? view.item.hash : view.hash;
-    holding.set(side, { nativeId, hash });
+    holding.set(side, { nativeId, hash, reflects: view.kind === "held" ? view.reflects : undefined });
     if (view.kind === "changed" || view.kind === "new") {
       const token = view.kind === "new" ? view.item.token : view.token;
       const item = view.kind === "new" ? view.item.item : view.item;
       plan.seen.push({ side, nativeId, token, hash });
       plan.label = item.label || plan.label;
       // An item appearing where a deleted record had none is a re-creation, even with the old content.
-      if (hash !== stored.hash || (stored.deleted && view.kind === "new")) changed.push({ side, item, hash });
-    } else if (view.token) plan.seen.push({ side, nativeId, token: view.token, hash });
+      // A lossy side's edit is diffed against what it held, not against the full agreed value.
+      const sideBase =
+        view.kind === "changed" && view.reflects !== undefined
+          ? ctx.state.placementContent(sideId(ctx, side), nativeId)
+          : undefined;
+      if (hash !== stored.hash || (stored.deleted && view.kind === "new"))
+        changed.push({ side, item, hash, sideBase });
+    } else if (view.token) plan.retokened.push({ side, nativeId, token: view.token });
   }
 
   // A side that lists the record under a new id (a renamed file, a moved item) did not delete it.
@@ -137,7 +146,9 @@ async function planKnown(stored: StoredRecord, sides: Side[], ctx: PlanContext):
     doc: stored.doc,
     changed: changed.map((c) => ({
       endpoint: ctx.endpointUris[c.side] as string,
-      fields: c.item.value.fields(),
+      fields: c.sideBase
+        ? rebase(stored.base, JSON.parse(c.sideBase), c.item.value.fields())
+        : c.item.value.fields(),
       modified: c.item.modified,
     })),
     policy: ctx.policy,
@@ -149,7 +160,12 @@ async function planKnown(stored: StoredRecord, sides: Side[], ctx: PlanContext):
   plan.textMerges = merge.textMerges;
   if (new Set(changed.map((c) => c.hash)).size > 1) plan.mergedFrom = merge.changedBy;
   plan.matchKeys = changed.length > 0 ? unionKeys(changed.map((c) => c.item)) : undefined;
-  plan.changesState = hash !== stored.hash || stored.deleted || plan.seen.length > 0 || gone.length > 0;
+  plan.changesState =
+    hash !== stored.hash ||
+    stored.deleted ||
+    plan.seen.length > 0 ||
+    plan.retokened.length > 0 ||
+    gone.length > 0;
   // Writable sides that get the record back: those that deleted it, or all without it after a tombstone.
   if (stored.deleted || lost.length > 0)
     plan.resurrected = ctx.writable.flatMap((w, s) =>
@@ -159,7 +175,8 @@ async function planKnown(stored: StoredRecord, sides: Side[], ctx: PlanContext):
     if (!writable) return;
     const held = holding.get(side);
     if (!held) plan.actions.push({ kind: "create", side, value });
-    else if (held.hash !== hash) plan.actions.push({ kind: "update", side, nativeId: held.nativeId, value });
+    else if (!holdsValue(held, hash))
+      plan.actions.push({ kind: "update", side, nativeId: held.nativeId, value });
   });
   return plan;
 }
@@ -210,6 +227,7 @@ function emptyPlan(recordId: number | undefined, uid: string, label: string): Re
     target: "delete",
     matchKeys: undefined,
     seen: [],
+    retokened: [],
     forget: [],
     actions: [],
     conflicts: [],

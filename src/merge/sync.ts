@@ -18,6 +18,7 @@ import { GuardedError, SafetyRefusal, SyncSetupError } from "./errors.js";
 import { identify } from "./identify.js";
 import { observe, type Progress } from "./observe.js";
 import { type Action, planRecords, type RecordPlan } from "./plan.js";
+import { RecordValue } from "./record-value.js";
 
 export interface SyncOptions {
   endpoints: Endpoint[];
@@ -114,7 +115,8 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
 
   const run = state.transaction(() => commitIntent(state, ids, plans));
   const outcomes = await writeAll(endpoints, plans, options.onProgress);
-  state.transaction(() => commitOutcome(state, ids, plans, outcomes, run, report));
+  const projections = await readBack(endpoints, outcomes);
+  state.transaction(() => commitOutcome(state, ids, plans, outcomes, projections, run, report));
   return report;
 }
 
@@ -230,12 +232,14 @@ function commitIntent(state: SyncState, ids: number[], plans: RecordPlan[]): num
         token: s.token,
         hash: s.hash,
       });
+    for (const t of plan.retokened) state.updateToken(ids[t.side] as number, t.nativeId, t.token);
     for (const c of plan.conflicts) state.logConflict(run, c);
   }
   return run;
 }
 
 type Outcomes = Map<Action, WriteOutcome>;
+type Projections = Map<Action, RecordValue>;
 
 const WRITE_CHUNK = 500;
 
@@ -277,12 +281,32 @@ async function writeAll(
   return outcomes;
 }
 
+/** What lossy endpoints actually kept of each record written to them. */
+async function readBack(endpoints: Endpoint[], outcomes: Outcomes): Promise<Projections> {
+  const projections: Projections = new Map();
+  for (const [side, endpoint] of endpoints.entries()) {
+    if (!endpoint.lossy) continue;
+    const written = [...outcomes].filter(
+      ([action, o]) => action.side === side && o.ok && o.kind !== "delete",
+    );
+    const ids = written.flatMap(([, o]) => (o.ok && o.kind !== "delete" ? [o.id] : []));
+    if (ids.length === 0) continue;
+    const results = await endpoint.read(ids);
+    for (const [action, outcome] of written) {
+      const result = outcome.ok && outcome.kind !== "delete" ? results.get(outcome.id) : undefined;
+      if (result?.ok) projections.set(action, RecordValue.of(result.item.fields));
+    }
+  }
+  return projections;
+}
+
 /** Transaction 2: what each side holds after the writes that succeeded. */
 function commitOutcome(
   state: SyncState,
   ids: number[],
   plans: RecordPlan[],
   outcomes: Outcomes,
+  projections: Projections,
   run: number,
   report: SyncReport,
 ): void {
@@ -302,13 +326,17 @@ function commitOutcome(
       }
       count(report, action);
       if (outcome.kind === "delete") state.removePlacement(endpointId, outcome.id);
-      else if (action.kind !== "delete")
+      else if (action.kind !== "delete") {
+        const kept = projections.get(action);
+        const partial = kept !== undefined && kept.hash !== action.value.hash;
         state.savePlacement(endpointId, {
           nativeId: outcome.id,
           record,
           token: outcome.token,
-          hash: action.value.hash,
+          hash: partial ? kept.hash : action.value.hash,
+          ...(partial ? { reflects: action.value.hash, content: kept.bytes } : {}),
         });
+      }
     }
     if (plan.target === "delete" && state.placementCount(record) === 0) state.removeRecord(record);
   }

@@ -5,7 +5,9 @@
  *   hash, and the record's CRDT document once one has been materialised. A record whose
  *   deletion is being propagated keeps its base as a tombstone until every side has let go.
  * - placements: where each record lives on each endpoint, the change token seen there, and the
- *   hash of the content that side holds. A side is in sync when that hash equals the record's.
+ *   hash of the content that side holds. A side is in sync when that hash equals the record's,
+ *   or, on a lossy endpoint, when `reflects` does: then `content` keeps what the side could hold
+ *   of the record, the base its later edits are diffed against.
  * - match_keys: name+phone / name+email keys, so a record is matched rather than duplicated.
  * - conflicts and runs: the log a user reads with `cradle conflicts`.
  */
@@ -35,6 +37,8 @@ CREATE TABLE IF NOT EXISTS placements (
   record INTEGER NOT NULL,
   token TEXT NOT NULL,
   hash TEXT NOT NULL,
+  reflects TEXT,
+  content BLOB,
   PRIMARY KEY (endpoint, native_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS placements_record ON placements (record, endpoint);

@@ -12,6 +12,8 @@ export interface Placement {
   record: number;
   token: string;
   hash: string;
+  /** On a lossy endpoint: the record hash this side's (partial) content stands for. */
+  reflects?: string;
 }
 
 export interface StoredRecord {
@@ -93,11 +95,17 @@ export class SyncState {
   }
 
   placements(endpoint: number): Map<string, Placement> {
-    const rows = this.sql("SELECT native_id, record, token, hash FROM placements WHERE endpoint = ?")
+    const rows = this.sql(
+      "SELECT native_id, record, token, hash, reflects FROM placements WHERE endpoint = ?",
+    )
       .raw()
-      .all(endpoint) as [string, number, string, string][];
+      .all(endpoint) as [string, number, string, string, string | null][];
     const out = new Map<string, Placement>();
-    for (const [nativeId, record, token, hash] of rows) out.set(nativeId, { nativeId, record, token, hash });
+    for (const [nativeId, record, token, hash, reflects] of rows)
+      out.set(
+        nativeId,
+        reflects ? { nativeId, record, token, hash, reflects } : { nativeId, record, token, hash },
+      );
     return out;
   }
 
@@ -203,13 +211,38 @@ export class SyncState {
     return this.sql("SELECT count(*) FROM placements WHERE record = ?").pluck().get(record) as number;
   }
 
-  savePlacement(endpoint: number, p: Placement): void {
+  /** What a lossy side held of its record at the last sync (canonical JSON), if it was partial. */
+  placementContent(endpoint: number, nativeId: string): string | undefined {
+    const row = this.sql("SELECT content FROM placements WHERE endpoint = ? AND native_id = ?")
+      .pluck()
+      .get(endpoint, nativeId) as Buffer | null | undefined;
+    return row ? inflateRawSync(row).toString("utf8") : undefined;
+  }
+
+  savePlacement(endpoint: number, p: Placement & { content?: Buffer }): void {
     this.sql(
       "DELETE FROM placements INDEXED BY placements_record WHERE record = ? AND endpoint = ? AND native_id <> ?",
     ).run(p.record, endpoint, p.nativeId);
     this.sql(
-      "INSERT OR REPLACE INTO placements (endpoint, native_id, record, token, hash) VALUES (?, ?, ?, ?, ?)",
-    ).run(endpoint, p.nativeId, p.record, p.token, p.hash);
+      "INSERT OR REPLACE INTO placements (endpoint, native_id, record, token, hash, reflects, content) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ).run(
+      endpoint,
+      p.nativeId,
+      p.record,
+      p.token,
+      p.hash,
+      p.reflects ?? null,
+      p.content ? deflateRawSync(p.content) : null,
+    );
+  }
+
+  /** The side's content did not change, only its token: keep everything else as it is. */
+  updateToken(endpoint: number, nativeId: string, token: string): void {
+    this.sql("UPDATE placements SET token = ? WHERE endpoint = ? AND native_id = ?").run(
+      token,
+      endpoint,
+      nativeId,
+    );
   }
 
   removePlacement(endpoint: number, nativeId: string): void {

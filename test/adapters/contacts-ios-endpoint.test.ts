@@ -73,3 +73,43 @@ describe("ios: contacts endpoint", () => {
     expect(shown.items).toHaveLength(9);
   });
 });
+
+describe("ios: a lossy endpoint", () => {
+  it("never takes what the AddressBook cannot hold for a deletion", async () => {
+    const { openAddressBook } = await import("../../src/adapters/contacts/ios/schema.js");
+    const { readAddressBook } = await import("../../src/adapters/contacts/ios/read.js");
+    const { writeContact } = await import("../../src/adapters/contacts/ios/write.js");
+    const home = iosHome("belkasoft");
+    const vdir = join(home, "computer");
+    mkdirSync(vdir);
+    writeFileSync(
+      join(vdir, "zoe.vcf"),
+      "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Quist;Zoe;;;\r\nFN:Zoe Quist\r\nTEL;TYPE=CELL:+49 30 5550 1000\r\nCATEGORIES:Friends\r\nX-MASTODON:@zoe@example.social\r\nUID:zoe-1\r\nEND:VCARD\r\n",
+    );
+    const eps = [`ios:${home}`, `vdir:${vdir}`];
+    const stateFile = join(home, "state.sqlite");
+    const run = () => syncEndpoints({ domain: "contacts", endpoints: eps, stateFile });
+    expect((await run()).endpoints[0]?.created).toBe(1);
+    expect((await run()).endpoints.map((e) => e.created + e.updated + e.deleted)).toEqual([0, 0]);
+
+    // The phone's owner edits Zoe's number on the device.
+    const dbPath = join(home, "Library", "AddressBook", "AddressBook.sqlitedb");
+    const db = openAddressBook(dbPath);
+    const zoe = readAddressBook(db).contacts.find((c) => c.contact.uid === "zoe-1");
+    expect(zoe).toBeDefined();
+    if (!zoe) return;
+    const tel = zoe.contact.entries.find((e) => e.props[0]?.name === "tel")?.props[0];
+    if (tel) tel.values = ["+49 30 5550 2000"];
+    await new Promise((r) => setTimeout(r, 1100));
+    writeContact(db, zoe.contact, zoe.rowid);
+    db.close();
+
+    const afterEdit = await run();
+    expect(afterEdit.endpoints[1]?.updated).toBe(1);
+    const card = readFileSync(join(vdir, "zoe.vcf"), "utf8");
+    expect(card).toContain("5550 2000");
+    expect(card).toContain("X-MASTODON:@zoe@example.social");
+    expect(card).toContain("CATEGORIES:Friends");
+    expect((await run()).endpoints.map((e) => e.created + e.updated + e.deleted)).toEqual([0, 0]);
+  });
+});

@@ -25,6 +25,8 @@ import { contactItem } from "../sync-item.js";
 export class ContactsIosEndpoint implements Endpoint {
   readonly domain = "contacts";
   readonly readOnly = false;
+  /** The AddressBook has no column for PHOTO, CATEGORIES or unknown X- properties. */
+  readonly lossy = true;
   readonly uri: string;
   private readonly addressBook: string;
   private readonly accounts: string;
