@@ -50,15 +50,19 @@ function marker(kind: EditKind, side: string, i: number): string {
   return `bench-note-${side}-${n}`;
 }
 
-/** Map UID → file name for every .vcf in a vdir. */
-export async function uidFiles(dir: string): Promise<Map<string, string>> {
+/** Map UID → file name for every `ext` file in a vdir. */
+export async function uidFiles(dir: string, ext = ".vcf"): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const names = (await readdir(dir)).filter((n) => n.endsWith(".vcf"));
-  const texts = await Promise.all(names.map((n) => readFile(join(dir, n), "utf8")));
-  names.forEach((name, i) => {
-    const uid = uidOf(texts[i] ?? "");
-    if (uid !== undefined) out.set(uid, name);
-  });
+  const names = (await readdir(dir)).filter((n) => n.endsWith(ext));
+  // In batches: one Promise.all over 20,000 files runs out of file descriptors (EMFILE).
+  for (let i = 0; i < names.length; i += 200) {
+    const batch = names.slice(i, i + 200);
+    const texts = await Promise.all(batch.map((n) => readFile(join(dir, n), "utf8")));
+    batch.forEach((name, j) => {
+      const uid = uidOf(texts[j] ?? "");
+      if (uid !== undefined) out.set(uid, name);
+    });
+  }
   return out;
 }
 

@@ -61,7 +61,13 @@ export interface Peer {
 }
 
 /** Cradle's CLI from dist/, with its own state file. */
-export function cradlePeer(root: string, work: string, dirA: string, dirB: string): Peer {
+export function cradlePeer(
+  root: string,
+  work: string,
+  dirA: string,
+  dirB: string,
+  domain: "contacts" | "calendars",
+): Peer {
   const state = join(work, "cradle-state.sqlite");
   const main = resolve(root, "dist/cli/main.js");
   return {
@@ -73,7 +79,7 @@ export function cradlePeer(root: string, work: string, dirA: string, dirB: strin
     sync: () =>
       measure(
         process.execPath,
-        [main, "sync", "contacts", `vdir:${dirA}`, `vdir:${dirB}`, "--state", state, "--json"],
+        [main, "sync", domain, `vdir:${dirA}`, `vdir:${dirB}`, "--state", state, "--json"],
         work,
       ),
     stateFiles: () => ({ path: state, kind: "sqlite" }),
@@ -87,7 +93,7 @@ export function vdirsyncerVersion(): string | undefined {
 }
 
 /** vdirsyncer with two filesystem storages, a pair with collections = null, "a wins". */
-export function vdirsyncerPeer(work: string, dirA: string, dirB: string): Peer {
+export function vdirsyncerPeer(work: string, dirA: string, dirB: string, ext: ".vcf" | ".ics"): Peer {
   const config = join(work, "vdirsyncer.conf");
   const status = join(work, "vdirsyncer-status");
   const text = `[general]
@@ -102,12 +108,12 @@ conflict_resolution = "a wins"
 [storage bench_a]
 type = "filesystem"
 path = ${JSON.stringify(dirA)}
-fileext = ".vcf"
+fileext = "${ext}"
 
 [storage bench_b]
 type = "filesystem"
 path = ${JSON.stringify(dirB)}
-fileext = ".vcf"
+fileext = "${ext}"
 `;
   return {
     name: "vdirsyncer",

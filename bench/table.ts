@@ -1,6 +1,7 @@
+import type { Target } from "./part.js";
 import type { Check } from "./verify.js";
 
-/** Turning results into the markdown table and docs/benchmarks.md. */
+/** Turning one part's results into its two markdown tables. */
 
 export const RSS_LIMIT_MB = 150;
 export const STATE_RATIO_LIMIT = 2;
@@ -12,22 +13,10 @@ export interface ToolRun {
   error?: string;
 }
 
-export interface ScenarioRow {
+export interface ScenarioRow extends Target {
   name: string;
-  /** Minimum vdirsyncer/Cradle time ratio. */
-  minSpeedup: number;
   cradle: ToolRun;
   vdirsyncer?: ToolRun;
-}
-
-export interface Environment {
-  date: string;
-  nproc: string;
-  cpu: string;
-  node: string;
-  vdirsyncer: string;
-  contacts: number;
-  vcardBytes: number;
 }
 
 const mb = (bytes: number) => bytes / 1024 / 1024;
@@ -44,6 +33,9 @@ function verdict(row: ScenarioRow): string {
   const misses: string[] = [];
   const s = speedup(row);
   if (s !== undefined && s < row.minSpeedup) misses.push(`${s.toFixed(1)}× < ${row.minSpeedup}×`);
+  const secs = row.cradle.seconds;
+  if (row.maxSeconds !== undefined && secs !== undefined && secs >= row.maxSeconds)
+    misses.push(`${secs.toFixed(2)} s ≥ ${row.maxSeconds} s`);
   if (row.cradle.rssMb !== undefined && row.cradle.rssMb >= RSS_LIMIT_MB)
     misses.push(`RSS ${row.cradle.rssMb.toFixed(0)} MB`);
   if (row.cradle.check && !row.cradle.check.ok) misses.push("wrong result");
@@ -54,7 +46,13 @@ function verdict(row: ScenarioRow): string {
   return unmeasured ? `yes (${unmeasured} not measured)` : "yes";
 }
 
-export function resultTable(rows: ScenarioRow[], stateBytes: number | undefined, vcardBytes: number): string {
+/** `dataNoun` names the files the state is compared with ("vCard", ".ics"). */
+export function resultTable(
+  rows: ScenarioRow[],
+  stateBytes: number | undefined,
+  dataBytes: number,
+  dataNoun: string,
+): string {
   const lines = [
     "| scenario | vdirsyncer s | Cradle s | speed-up | Cradle peak RSS MB | target | met? |",
     "|---|---:|---:|---:|---:|---|---|",
@@ -64,16 +62,17 @@ export function resultTable(rows: ScenarioRow[], stateBytes: number | undefined,
     const vs = v === undefined ? "skipped" : v.error ? "failed" : f(v.seconds);
     const cs = row.cradle.error ? "failed" : f(row.cradle.seconds);
     const s = speedup(row);
-    const target = `≥${row.minSpeedup}× faster; RSS < ${RSS_LIMIT_MB} MB`;
+    const limit = row.maxSeconds === undefined ? "" : `, < ${row.maxSeconds} s`;
+    const target = `≥${row.minSpeedup}× faster${limit}; RSS < ${RSS_LIMIT_MB} MB`;
     lines.push(
       `| ${row.name} | ${vs} | ${cs} | ${s === undefined ? "n/a" : `${s.toFixed(1)}×`} | ${f(row.cradle.rssMb, 0)} | ${target} | ${verdict(row)} |`,
     );
   }
-  const ratio = stateBytes === undefined ? undefined : stateBytes / vcardBytes;
+  const ratio = stateBytes === undefined ? undefined : stateBytes / dataBytes;
   const stateMet =
     ratio === undefined ? "n/a" : ratio < STATE_RATIO_LIMIT ? "yes" : `**no**: ${ratio.toFixed(2)}×`;
   lines.push(
-    `| state DB size (incl. -wal) after 3 | — | ${stateBytes === undefined ? "n/a" : `${f(mb(stateBytes), 1)} MB`} | ${ratio === undefined ? "n/a" : `${ratio.toFixed(2)}× vCards`} | — | < ${STATE_RATIO_LIMIT}× vCard bytes (${f(mb(vcardBytes), 1)} MB) | ${stateMet} |`,
+    `| state DB size (incl. -wal) after 3 | — | ${stateBytes === undefined ? "n/a" : `${f(mb(stateBytes), 1)} MB`} | ${ratio === undefined ? "n/a" : `${ratio.toFixed(2)}× ${dataNoun} bytes`} | — | < ${STATE_RATIO_LIMIT}× ${dataNoun} bytes (${f(mb(dataBytes), 1)} MB) | ${stateMet} |`,
   );
   return lines.join("\n");
 }
@@ -82,9 +81,9 @@ function keptCell(k: { kept: number; total: number } | undefined): string {
   return k === undefined ? "—" : `${k.kept}/${k.total}`;
 }
 
-export function checkTable(rows: ScenarioRow[]): string {
+export function checkTable(rows: ScenarioRow[], noun: string): string {
   const lines = [
-    "| scenario | tool | contacts A / B | same UIDs | edits on both sides after sync | both-side edits merged | peak RSS MB |",
+    `| scenario | tool | ${noun} A / B | same UIDs | edits on both sides after sync | both-side edits merged | peak RSS MB |`,
     "|---|---|---:|---|---:|---:|---:|",
   ];
   for (const row of rows) {
@@ -101,57 +100,4 @@ export function checkTable(rows: ScenarioRow[]): string {
     }
   }
   return lines.join("\n");
-}
-
-export function docsPage(env: Environment, results: string, checks: string, notes: string[]): string {
-  return `# Benchmarks
-
-Cradle against [vdirsyncer](https://vdirsyncer.pimutils.org/) syncing contacts between two
-vdirs (one \`.vcf\` per contact), on the same generated data in the same run.
-
-## How to run
-
-\`\`\`sh
-sudo apt-get install vdirsyncer time   # optional: without vdirsyncer only Cradle's rows run
-npm install
-npm run bench                          # builds, generates data under bench/.work/, runs, rewrites this file
-npm run bench -- --contacts 1000 --no-docs   # a quick run that leaves this file alone
-\`\`\`
-
-## What is measured
-
-- **Data**: ${env.contacts.toLocaleString("en")} deterministic (seeded) Apple-style vCard 3.0 contacts: FN/N,
-  ORG/TITLE on some, 1–4 TEL with TYPE params, 1–3 EMAIL (some grouped with \`itemN.X-ABLabel\`),
-  0–2 ADR, some URL/IMPP/X-SOCIALPROFILE, BDAY (some with \`X-APPLE-OMIT-YEAR\`), a multi-line
-  non-ASCII NOTE on ~30 %, an inline base64 JPEG-shaped PHOTO of 2–6 KB on ~10 %, unique UIDs.
-- **Scenarios**, each tool on its own copy of identical data: (1) first sync of the full vdir A into an
-  empty vdir B; (2) resync with no change; (3) resync after 1 % of contacts were edited on A, a
-  different 1 % on B, and 20 more on both sides in different fields (A adds a phone, B edits the
-  note). Edits add a phone, change an email or edit a note, and move the file's mtime forward.
-- **Commands**: \`node dist/cli/main.js sync contacts vdir:A vdir:B --state S --json\` and
-  \`vdirsyncer -c CONF sync\` (two \`filesystem\` storages, \`fileext = ".vcf"\`, \`collections = null\`,
-  \`conflict_resolution = "a wins"\`; \`vdirsyncer discover\` runs once before and is not counted).
-- **Wall time** of each whole process (start-up included), **peak RSS** from GNU \`time\`'s \`%M\`,
-  **state size**: Cradle's SQLite file plus \`-wal\`/\`-shm\` against the bytes of all vCards on one side.
-  Speed-up = vdirsyncer seconds / Cradle seconds. Single runs on a warm page cache.
-- **Correctness** after every scenario: both sides hold the same set of UIDs, as many as expected,
-  and (scenario 3) every edit's unique marker is on both sides. vdirsyncer resolves a both-sides
-  edit by keeping A's whole item, so B's edit of those contacts is lost; Cradle merges per field.
-
-## Results
-
-${env.date}, ${env.nproc} CPUs (${env.cpu}), Node ${env.node}, vdirsyncer ${env.vdirsyncer},
-${env.contacts.toLocaleString("en")} contacts, ${mb(env.vcardBytes).toFixed(1)} MB of vCards per side.
-
-${results}
-
-³ vdirsyncer runs with \`conflict_resolution = "a wins"\` and overwrites the whole item; Cradle merges the
-fields, so both edits survive.
-
-### Correctness
-
-${checks}
-
-${notes.map((n) => `- ${n}`).join("\n")}
-`;
 }

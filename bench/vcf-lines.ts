@@ -1,4 +1,4 @@
-/** Just enough vCard line handling for the bench: fold, unfold, escape, read UIDs. */
+/** Just enough vCard and iCalendar line handling for the bench: fold, unfold, escape, read UIDs. */
 
 /** Folds a content line at 75 octets without splitting a UTF-8 character (RFC 6350 3.2). */
 export function fold(line: string): string {

@@ -1,7 +1,12 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { Edit, EditPlan } from "./edit.js";
 import { uidOf, unfold } from "./vcf-lines.js";
+
+/** What verify needs of an edit plan: each edit's UID and unique marker, and the UIDs edited on both sides. */
+export interface MarkedPlan {
+  edits: { uid: string; marker: string }[];
+  both: string[];
+}
 
 /** Checks after each sync: both sides hold the same UIDs, as many as expected. */
 export interface Check {
@@ -11,13 +16,14 @@ export interface Check {
   ok: boolean;
   /** Edits whose marker is in the card on both sides, of all edits (scenario 3 only). */
   editsKept?: { kept: number; total: number };
-  /** Contacts edited on both sides that kept both edits on both sides. */
+  /** Items edited on both sides that kept both edits on both sides. */
   bothKept?: { kept: number; total: number };
   problems: string[];
 }
 
-async function cards(dir: string): Promise<Map<string, string>> {
-  const names = (await readdir(dir)).filter((n) => n.endsWith(".vcf") && !n.startsWith("."));
+/** UID → unfolded text of every `ext` file in a vdir (.vcf or .ics; the first UID line names it). */
+async function items(dir: string, ext: string): Promise<Map<string, string>> {
+  const names = (await readdir(dir)).filter((n) => n.endsWith(ext) && !n.startsWith("."));
   const out = new Map<string, string>();
   for (const name of names) {
     const text = await readFile(join(dir, name), "utf8");
@@ -27,15 +33,21 @@ async function cards(dir: string): Promise<Map<string, string>> {
   return out;
 }
 
-export async function verify(dirA: string, dirB: string, expected: number, plan?: EditPlan): Promise<Check> {
-  const [a, b] = await Promise.all([cards(dirA), cards(dirB)]);
+export async function verify(
+  dirA: string,
+  dirB: string,
+  ext: string,
+  expected: number,
+  plan?: MarkedPlan,
+): Promise<Check> {
+  const [a, b] = await Promise.all([items(dirA, ext), items(dirB, ext)]);
   const problems: string[] = [];
   const onlyA = [...a.keys()].filter((u) => !b.has(u));
   const onlyB = [...b.keys()].filter((u) => !a.has(u));
   if (onlyA.length) problems.push(`${onlyA.length} UIDs only on A`);
   if (onlyB.length) problems.push(`${onlyB.length} UIDs only on B`);
-  if (a.size !== expected) problems.push(`A has ${a.size} contacts, expected ${expected}`);
-  if (b.size !== expected) problems.push(`B has ${b.size} contacts, expected ${expected}`);
+  if (a.size !== expected) problems.push(`A has ${a.size} items, expected ${expected}`);
+  if (b.size !== expected) problems.push(`B has ${b.size} items, expected ${expected}`);
   const check: Check = {
     countA: a.size,
     countB: b.size,
@@ -44,7 +56,8 @@ export async function verify(dirA: string, dirB: string, expected: number, plan?
     problems,
   };
   if (plan) {
-    const kept = (e: Edit) => [a, b].every((side) => side.get(e.uid)?.includes(e.marker));
+    const kept = (e: { uid: string; marker: string }) =>
+      [a, b].every((side) => side.get(e.uid)?.includes(e.marker));
     check.editsKept = { kept: plan.edits.filter(kept).length, total: plan.edits.length };
     const bothKept = plan.both.filter((uid) => plan.edits.filter((e) => e.uid === uid).every(kept));
     check.bothKept = { kept: bothKept.length, total: plan.both.length };
@@ -52,9 +65,9 @@ export async function verify(dirA: string, dirB: string, expected: number, plan?
   return check;
 }
 
-/** Total bytes of the .vcf files in a vdir. */
-export async function vdirBytes(dir: string): Promise<number> {
-  const names = (await readdir(dir)).filter((n) => n.endsWith(".vcf"));
+/** Total bytes of the `ext` files in a vdir. */
+export async function vdirBytes(dir: string, ext: string): Promise<number> {
+  const names = (await readdir(dir)).filter((n) => n.endsWith(ext));
   const sizes = await Promise.all(names.map(async (n) => (await stat(join(dir, n))).size));
   return sizes.reduce((s, x) => s + x, 0);
 }

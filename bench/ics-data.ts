@@ -1,0 +1,103 @@
+/** Word lists and time zone definitions for the generated events (bench/generate-ics.ts). */
+
+export const ZONES = {
+  "Europe/Berlin": [
+    "BEGIN:VTIMEZONE",
+    "TZID:Europe/Berlin",
+    "BEGIN:DAYLIGHT",
+    "TZOFFSETFROM:+0100",
+    "TZOFFSETTO:+0200",
+    "TZNAME:CEST",
+    "DTSTART:19810329T020000",
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+    "END:DAYLIGHT",
+    "BEGIN:STANDARD",
+    "TZOFFSETFROM:+0200",
+    "TZOFFSETTO:+0100",
+    "TZNAME:CET",
+    "DTSTART:19961027T030000",
+    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+    "END:STANDARD",
+    "END:VTIMEZONE",
+  ],
+  "America/New_York": [
+    "BEGIN:VTIMEZONE",
+    "TZID:America/New_York",
+    "BEGIN:DAYLIGHT",
+    "TZOFFSETFROM:-0500",
+    "TZOFFSETTO:-0400",
+    "TZNAME:EDT",
+    "DTSTART:20070311T020000",
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU",
+    "END:DAYLIGHT",
+    "BEGIN:STANDARD",
+    "TZOFFSETFROM:-0400",
+    "TZOFFSETTO:-0500",
+    "TZNAME:EST",
+    "DTSTART:20071104T020000",
+    "RRULE:FREQ=YEARLY;BYMONTH=11;BYDAY=1SU",
+    "END:STANDARD",
+    "END:VTIMEZONE",
+  ],
+} as const;
+
+export type Tzid = keyof typeof ZONES;
+export const TZIDS = Object.keys(ZONES) as Tzid[];
+
+export const SUMMARIES = [
+  "Team stand-up",
+  "1:1 with Jürgen",
+  "Zahnarzt",
+  "Réunion budget",
+  "Sprint planning",
+  "Yoga",
+  "Lunch with María",
+  "Board meeting",
+  "Elternabend",
+  "Code review",
+  "Flight LH 400",
+  "Cours de piano",
+  "Quarterly review",
+  "歯医者",
+  "Football practice",
+  "Kita-Abholung",
+  "Customer call: Globex",
+  "Book club 📚",
+  "Steuerberater",
+  "Date night",
+];
+export const LOCATIONS = [
+  "Raum 3.14, Hauptstraße 5, Berlin",
+  "Zoom",
+  "Café Müller",
+  "Conference room “Everest”",
+  "Praxis Dr. Öztürk",
+  "JFK Terminal 1",
+  "Salle Molière",
+  "Home",
+  "渋谷オフィス",
+  "Sportplatz Nord",
+];
+export const DESCRIPTION_LINES = [
+  "Agenda: budget, hiring, roadmap.",
+  "Bitte Unterlagen mitbringen — danke!",
+  "Dial-in: +1 555 0100, PIN 4711#",
+  "Ne pas oublier : clés, badge, café ☕",
+  "会議の資料は共有フォルダにあります。",
+  "Parking behind the building; gate code 2024.",
+  "Notes; with a semicolon, and a comma.",
+  "Emoji test 🎉 and ümlauts äöü.",
+];
+export const PEOPLE = [
+  "Anna Schmidt",
+  "Ben Nguyen",
+  "Chloé Dubois",
+  "David Kim",
+  "Émilie Moreau",
+  "Farid Öztürk",
+  "Greta Jensen",
+  "Hiroshi Yamamoto",
+  "Ingrid Andersson",
+  "João Silva",
+];
+export const CATEGORIES = ["Work", "Family", "Arbeit", "Sport", "Travel", "Privé"];
