@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   show: async () => (await import("./commands/show.js")).showCommand,
   conflicts: async () => (await import("./commands/conflicts.js")).conflictsCommand,
   demo: async () => (await import("./commands/demo.js")).demoCommand,
+  device: async () => (await import("./commands/device.js")).deviceCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -11,7 +11,13 @@
  * - match_keys: name+phone / name+email keys, so a record is matched rather than duplicated.
  * - conflicts and runs: the log a user reads with `cradle conflicts`.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/** Steps from each older version to the next, run in one transaction when a state is opened. */
+export const MIGRATIONS: Record<number, string> = {
+  // 1 → 2: lossy endpoints keep what a side could hold of a record.
+  1: "ALTER TABLE placements ADD COLUMN reflects TEXT; ALTER TABLE placements ADD COLUMN content BLOB;",
+};
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -5,7 +5,7 @@ import { deflateRawSync, inflateRawSync } from "node:zlib";
 import Database from "better-sqlite3";
 import type { Fields } from "../core/fields.js";
 import { StateCorruptError } from "./errors.js";
-import { SCHEMA, SCHEMA_VERSION } from "./schema.js";
+import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from "./schema.js";
 
 export interface Placement {
   nativeId: string;
@@ -56,14 +56,13 @@ export class SyncState {
       db = new Database(file);
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
+      const version = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()
+        ? (db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as string | undefined)
+        : undefined;
+      if (version !== undefined) migrate(db, Number(version));
       db.exec(SCHEMA);
-      const version = db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as
-        | string
-        | undefined;
       if (version === undefined)
         db.prepare("INSERT INTO meta VALUES ('schema', ?)").run(String(SCHEMA_VERSION));
-      else if (Number(version) !== SCHEMA_VERSION)
-        throw new Error(`schema version ${version}, this Cradle knows ${SCHEMA_VERSION}`);
       return new SyncState(file, db);
     } catch (error) {
       db?.close();
@@ -281,4 +280,18 @@ export class SyncState {
 /** Match keys hold names, phones and emails: the state keeps a 48-bit digest, not the text. */
 function keyDigest(key: string): number {
   return createHash("sha256").update(key).digest().readUIntBE(0, 6);
+}
+
+/** Brings an older state up to SCHEMA_VERSION; a newer one is refused rather than damaged. */
+function migrate(db: Database.Database, from: number): void {
+  if (from > SCHEMA_VERSION)
+    throw new Error(`schema version ${from} is newer than this Cradle (${SCHEMA_VERSION})`);
+  db.transaction(() => {
+    for (let v = from; v < SCHEMA_VERSION; v++) {
+      const step = MIGRATIONS[v];
+      if (step === undefined) throw new Error(`no migration from schema version ${v}`);
+      db.exec(step);
+    }
+    db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
+  })();
 }
