@@ -175,11 +175,13 @@ describe("cradle CLI (run npm run build first)", () => {
     const demo = cradle(["demo"], home);
     expect(demo.code, demo.stderr).toBe(0);
     expect(demo.stdout).toMatch(
-      /merged "Anna Meyer" field by field: .*computer changed TITLE, NOTE; .*phone changed NOTE, TEL/,
+      /merged "Anna Meyer" field by field: .*computer changed TITLE, NOTE; .*iphone changed NOTE, .*TEL/,
     );
     expect(demo.stdout).toMatch(/merged "Anna Meyer" NOTE as text/);
     expect(demo.stdout).toMatch(/conflict in "Ben Okafor" TITLE/);
     expect(demo.stdout).toMatch(/restored "Carla Rossi"/);
-    expect(existsSync(join(home, "cradle-demo", "phone"))).toBe(true);
+    expect(
+      existsSync(join(home, "cradle-demo", "iphone", "Library", "AddressBook", "AddressBook.sqlitedb")),
+    ).toBe(true);
   });
 });

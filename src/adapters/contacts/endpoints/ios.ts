@@ -14,7 +14,9 @@ import { fieldsToContact } from "../fields.js";
 import { readAddressBook } from "../ios/read.js";
 import { fromCoreDataSeconds, openAddressBook } from "../ios/schema.js";
 import { writeContact } from "../ios/write.js";
+import type { Contact } from "../model.js";
 import { contactItem } from "../sync-item.js";
+import { parseVCards, serializeVCard } from "../vcard.js";
 
 /**
  * `ios:DIR` for contacts: the AddressBook.sqlitedb of an iOS home tree laid out like
@@ -67,7 +69,7 @@ export class ContactsIosEndpoint implements Endpoint {
           out.set(id, {
             ok: true,
             item: {
-              ...contactItem(stored.contact),
+              ...contactItem(canonical(stored.contact)),
               modified: fromCoreDataSeconds(stored.modified).getTime(),
             },
           });
@@ -136,4 +138,14 @@ export class ContactsIosEndpoint implements Endpoint {
       db.close();
     }
   }
+}
+
+/**
+ * The vCard codec defines the canonical form of a contact (how an ORG with an empty department
+ * or a year-less birthday is held). A contact built from AddressBook columns is brought to that
+ * form, so the same card read from the phone and from a vdir gives the same Fields, and no side
+ * seems to have changed a field nobody touched.
+ */
+function canonical(contact: Contact): Contact {
+  return parseVCards(serializeVCard(contact, "4.0"), "AddressBook").cards[0]?.contact ?? contact;
 }
