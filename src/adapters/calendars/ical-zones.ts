@@ -50,15 +50,26 @@ export function vtimezoneFor(tzid: string, own: Record<string, ICalComponent>): 
   return own[tzid] ?? generateVTimezone(tzid);
 }
 
-const zoneCache = new WeakMap<ICalComponent, ICAL.Timezone>();
+/**
+ * ical.js zones by the text of their VTIMEZONE. Every file of a vdir carries its own copy of the
+ * same few zones, and an ical.js zone expands its rules from the first year on the first lookup:
+ * sharing one zone per distinct definition saves that expansion for all but the first file.
+ */
+const zonesByText = new Map<string, ICAL.Timezone>();
+const textOf = new WeakMap<ICalComponent, string>();
 
 function icalZone(tzid: string, own: Record<string, ICalComponent>): ICAL.Timezone | undefined {
   const vtimezone = vtimezoneFor(tzid, own);
   if (!vtimezone || vtimezoneProblem(vtimezone)) return undefined;
-  let zone = zoneCache.get(vtimezone);
+  let key = textOf.get(vtimezone);
+  if (key === undefined) {
+    key = JSON.stringify(vtimezone);
+    textOf.set(vtimezone, key);
+  }
+  let zone = zonesByText.get(key);
   if (!zone) {
     zone = new ICAL.Timezone(new ICAL.Component(toJCal(vtimezone)));
-    zoneCache.set(vtimezone, zone);
+    zonesByText.set(key, zone);
   }
   return zone;
 }
