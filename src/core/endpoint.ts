@@ -51,6 +51,8 @@ export interface GuardVerdict {
   enabled: boolean;
   /** Why not, in words a user understands, e.g. "iCloud syncs Contacts on this device". */
   reason?: string;
+  /** Who syncs the domain instead, for scripts: "icloud". */
+  cause?: "icloud";
 }
 
 /**

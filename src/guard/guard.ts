@@ -41,6 +41,7 @@ export function verdictFor(cloud: CloudDataclasses, domain: Domain, deviceName: 
   const setting = SETTINGS_NAME[domain];
   return {
     enabled: false,
+    cause: "icloud",
     reason:
       `iCloud syncs ${domain} on "${deviceName}", so Cradle will not sync ${domain} there: two sync ` +
       `protocols must not fight over one store. To sync ${domain} by cable, turn iCloud ${setting} off ` +
@@ -49,5 +50,7 @@ export function verdictFor(cloud: CloudDataclasses, domain: Domain, deviceName: 
 }
 
 export function guardStatus(domain: Domain, verdict: GuardVerdict): GuardStatus {
-  return verdict.enabled ? { domain, status: "enabled" } : { domain, status: "disabled", reason: "icloud" };
+  return verdict.enabled
+    ? { domain, status: "enabled" }
+    : { domain, status: "disabled", reason: verdict.cause ?? "icloud" };
 }

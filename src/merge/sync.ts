@@ -141,7 +141,12 @@ async function checkGuards(endpoints: Endpoint[]): Promise<void> {
     if (!verdict.enabled)
       throw new GuardedError(
         `Cable sync of ${endpoint.domain} is off for ${endpoint.uri}: ${verdict.reason ?? "another account syncs it"}. Nothing was written.`,
-        { endpoint: endpoint.uri, domain: endpoint.domain },
+        {
+          endpoint: endpoint.uri,
+          domain: endpoint.domain,
+          status: "disabled",
+          reason: verdict.cause ?? "guard",
+        },
       );
   }
 }

@@ -170,6 +170,29 @@ describe("cradle CLI (run npm run build first)", () => {
     for (const e of again.endpoints) expect(e.created + e.updated + e.deleted).toBe(0);
   });
 
+  it("says plainly that iCloud syncs a domain, exits 3 and writes nothing", () => {
+    const home = mkdtempSync(join(tmpdir(), "cradle-cli-"));
+    const device = join(home, "iphone");
+    const created = cradle(
+      ["device", "create", device, "--icloud", "contacts", "--sample", "3", "--json"],
+      home,
+    );
+    expect(created.code, created.stderr).toBe(0);
+    const out = join(home, "computer");
+    const guarded = cradle(["sync", "contacts", `ios:${device}`, `vdir:${out}`, "--json"], home);
+    expect(guarded.code).toBe(3);
+    expect(JSON.parse(guarded.stdout)).toMatchObject({
+      domain: "contacts",
+      status: "disabled",
+      reason: "icloud",
+    });
+    expect(existsSync(out)).toBe(false);
+    const text = cradle(["sync", "contacts", `ios:${device}`, `vdir:${out}`], home);
+    expect(text.code).toBe(3);
+    expect(text.stdout).toMatch(/Settings > \[your name\] > iCloud > Contacts/);
+    expect(cradle(["show", "contacts", `ios:${device}`, "--json"], home).code).toBe(0);
+  });
+
   it("demo runs in ./cradle-demo and tells what merged and what conflicted", () => {
     const home = mkdtempSync(join(tmpdir(), "cradle-cli-"));
     const demo = cradle(["demo"], home);

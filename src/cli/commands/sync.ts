@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { isDomain } from "../../adapters/resolve.js";
 import { type SyncEndpointsResult, syncEndpoints } from "../../api/sync.js";
 import { UsageError } from "../../core/errors.js";
+import { GuardedError } from "../../merge/errors.js";
 import { asUsage } from "../args.js";
 import { type Command, EXIT_STATUS } from "../command.js";
 
@@ -38,15 +39,25 @@ ${EXIT_STATUS}`,
     );
     const [domain, ...specs] = positionals;
     if (!domain || !isDomain(domain)) throw new UsageError(`Usage: ${this.usage}`);
-    const result = await syncEndpoints({
-      domain,
-      endpoints: specs,
-      stateFile: values.state,
-      prefer: values.prefer,
-      dryRun: values["dry-run"],
-      allowEmpty: values["allow-empty"],
-      onProgress: (p) => out.progress(p),
-    });
+    let result: SyncEndpointsResult;
+    try {
+      result = await syncEndpoints({
+        domain,
+        endpoints: specs,
+        stateFile: values.state,
+        prefer: values.prefer,
+        dryRun: values["dry-run"],
+        allowEmpty: values["allow-empty"],
+        onProgress: (p) => out.progress(p),
+      });
+    } catch (error) {
+      if (!(error instanceof GuardedError)) throw error;
+      // Not a failure: the domain is off by design. Scripts get the domain's status on stdout.
+      out.done();
+      const { domain: guarded, status, reason, endpoint } = error.data;
+      out.data({ domain: guarded, status, reason, endpoint, message: error.message }, () => error.message);
+      return error.exitCode;
+    }
     out.done();
     out.data(result, () => describeSync(result));
     return 0;
