@@ -13,6 +13,7 @@ const ENDPOINTS: Record<Domain, Record<string, Factory>> = {
     vdir: async (dir) => new (await import("./contacts/endpoints/vdir.js")).ContactsVdirEndpoint(dir),
     file: async (path) => new (await import("./contacts/endpoints/file.js")).ContactsFileEndpoint(path),
     ios: async (dir) => new (await import("./contacts/endpoints/ios.js")).ContactsIosEndpoint(dir),
+    backup: async (dir) => new (await import("./contacts/endpoints/backup.js")).ContactsBackupEndpoint(dir),
   },
   calendars: {
     vdir: async (dir) => new (await import("./calendars/endpoints/vdir.js")).CalendarsVdirEndpoint(dir),

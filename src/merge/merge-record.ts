@@ -105,8 +105,7 @@ function settle(
           reason: "edit beats delete" as const,
         };
   const logged = change.kind === "conflict" || deleters.length > 0;
-  if (!logged || (change.path[0] === "sets" && change.path[1].startsWith("@")))
-    return { value: winner.value };
+  if (!logged || isHint(change)) return { value: winner.value };
   const conflict: Conflict = {
     uid: input.uid,
     label: input.label,
@@ -151,7 +150,7 @@ function applyTakes(base: Fields, changes: FieldChange[]): Fields {
 function fieldsChangedBy(changes: FieldChange[], sides: ChangedValue[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const change of changes) {
-    if (change.path[0] === "sets" && change.path[1].startsWith("@")) continue;
+    if (isHint(change)) continue;
     const indexes = [...change.values.flatMap((v) => v.sides), ...change.overruledDeletes];
     for (const i of indexes) {
       const endpoint = sides[i]?.endpoint;
@@ -162,4 +161,11 @@ function fieldsChangedBy(changes: FieldChange[], sides: ChangedValue[]): Record<
     }
   }
   return out;
+}
+
+/** Sets named "@..." (also inside a field group, "G|@...") hold hints settled silently: order, stamps. */
+function isHint(change: FieldChange): boolean {
+  if (change.path[0] !== "sets") return false;
+  const name = change.path[1];
+  return name.slice(name.indexOf("|") + 1).startsWith("@");
 }

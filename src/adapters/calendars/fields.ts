@@ -11,8 +11,10 @@
  * - Sub-components (VALARM) are set entries keyed by their content.
  * - Each override is a field group "KEY|..." (KEY = its RECURRENCE-ID as an instant), so a master
  *   edit and an occurrence edit merge, and an override is deleted or kept as a whole.
- * - DTSTAMP, LAST-MODIFIED, CREATED and SEQUENCE are not merged: writers set them (vdirsyncer
- *   leaves the first three out of its hash for the same reason; SEQUENCE is bumped on write).
+ * - DTSTAMP and SEQUENCE are not merged: writers set them (DTSTAMP is the time of writing,
+ *   SEQUENCE is bumped on every update). CREATED and LAST-MODIFIED travel in the hint set
+ *   "@stamps", settled silently, since every app rewrites them (vdirsyncer leaves them out of
+ *   its hash for the same reason).
  * - VTIMEZONEs are the set "@timezones", by TZID, settled silently.
  */
 import { createHash } from "node:crypto";
@@ -20,7 +22,9 @@ import type { Fields } from "../../core/fields.js";
 import { valueInstant } from "./ical-zones.js";
 import type { CalendarObject, ICalComponent, ICalProp } from "./model.js";
 
-const NOT_MERGED = new Set(["UID", "DTSTAMP", "LAST-MODIFIED", "CREATED", "SEQUENCE"]);
+const NOT_MERGED = new Set(["UID", "DTSTAMP", "SEQUENCE"]);
+/** Kept, but as hints: every editing app rewrites them, so a difference is never a conflict. */
+const STAMPS = new Set(["CREATED", "LAST-MODIFIED"]);
 const MULTI = new Set([
   "ATTENDEE",
   "ATTACH",
@@ -132,9 +136,14 @@ function addComponent(
   object: CalendarObject,
 ): void {
   const entries: Record<string, string> = {};
+  const stamps: Record<string, string> = {};
   for (const p of component.props) {
     const name = p.name.toUpperCase();
     if (NOT_MERGED.has(name)) continue;
+    if (STAMPS.has(name)) {
+      stamps[name] = propJson(p);
+      continue;
+    }
     if (
       name === "DESCRIPTION" &&
       Object.keys(p.params).length === 0 &&
@@ -148,6 +157,7 @@ function addComponent(
     } else fields.scalars[`${prefix}${name}`] = propJson(p);
   }
   if (Object.keys(entries).length > 0) fields.sets[`${prefix}entries`] = entries;
+  if (Object.keys(stamps).length > 0) fields.sets[`${prefix}@stamps`] = stamps;
   if (component.components.length > 0) {
     const subs: Record<string, string> = {};
     for (const sub of component.components) {
@@ -181,6 +191,7 @@ function toComponent(
   for (const [name, text] of Object.entries(group.texts))
     props.push({ name: name.toLowerCase(), params: {}, type: "text", values: [text] });
   for (const json of Object.values(group.sets.entries ?? {})) props.push(JSON.parse(json));
+  for (const json of Object.values(group.sets["@stamps"] ?? {})) props.push(JSON.parse(json));
   const components = Object.values(group.sets.components ?? {}).map(
     (json) => JSON.parse(json) as ICalComponent,
   );

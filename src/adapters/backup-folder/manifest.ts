@@ -1,0 +1,160 @@
+/**
+ * Manifest.db of an iOS backup folder (Finder/iTunes/idevicebackup2 layout): the table
+ * `Files(fileID, domain, relativePath, flags, file)` that says where each device file is stored,
+ * namely at `DIR/<fileID[0:2]>/<fileID>` with fileID = sha1(domain + "-" + relativePath).
+ *
+ * The backup stays byte-identical: Manifest.db is in WAL mode, and even a read-only SQLite open
+ * would create `-shm` (and `-wal`) beside it, so it is copied to a private temp dir and opened there.
+ */
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdtempSync, realpathSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import Database from "better-sqlite3";
+import { BackupError } from "./errors.js";
+import { readManifestPlist } from "./plists.js";
+
+/** Files.flags: 1 file, 2 directory, 4 symlink. */
+export const FileFlags = { file: 1, directory: 2, symlink: 4 } as const;
+
+export interface BackupFile {
+  fileID: string;
+  domain: string;
+  relativePath: string;
+  flags: number;
+  /** Where the content is stored inside the backup folder. */
+  path: string;
+}
+
+const FILE_ID = /^[0-9a-f]{40}$/;
+
+/** The name a backup stores a device file under. */
+export function backupFileId(domain: string, relativePath: string): string {
+  return createHash("sha1").update(`${domain}-${relativePath}`).digest("hex");
+}
+
+/** A backup folder's Manifest.db, opened from a private copy; close() removes the copy. */
+export class BackupManifest {
+  private constructor(
+    readonly dir: string,
+    private readonly db: Database.Database,
+    private readonly scratch: string,
+  ) {}
+
+  /** Refuses encrypted backups (Manifest.plist IsEncrypted) before touching Manifest.db. */
+  static open(dirArg: string): BackupManifest {
+    const dir = resolve(dirArg);
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new BackupError(`${dir} is not a folder. backup: takes the folder of one iOS backup.`, { dir });
+    readManifestPlist(dir);
+    const manifest = join(dir, "Manifest.db");
+    if (!existsSync(manifest))
+      throw new BackupError(
+        `${dir} has no Manifest.db. Backups from before iOS 10 (Manifest.mbdb) cannot be read; make a new backup of the device.`,
+        { dir },
+      );
+    const scratch = mkdtempSync(join(tmpdir(), "cradle-manifest-"));
+    try {
+      // The WAL may hold rows not yet checkpointed into the main file; the -shm is rebuilt.
+      for (const suffix of ["", "-wal"])
+        if (existsSync(manifest + suffix))
+          copyFileSync(manifest + suffix, join(scratch, `Manifest.db${suffix}`));
+      const db = new Database(join(scratch, "Manifest.db"), { readonly: true, fileMustExist: true });
+      try {
+        db.prepare("SELECT fileID, domain, relativePath, flags FROM Files LIMIT 1").all();
+      } catch (error) {
+        db.close();
+        throw new BackupError(`${manifest} is not a backup manifest (${(error as Error).message}).`, {
+          dir,
+        });
+      }
+      return new BackupManifest(dir, db, scratch);
+    } catch (error) {
+      rmSync(scratch, { recursive: true, force: true });
+      if (error instanceof BackupError) throw error;
+      throw new BackupError(`${manifest} cannot be opened: ${(error as Error).message}.`, { dir });
+    }
+  }
+
+  /** The stored file for a device path, or undefined when the backup does not hold it. */
+  find(domain: string, relativePath: string): BackupFile | undefined {
+    const rows = this.db
+      .prepare("SELECT fileID, domain, relativePath, flags FROM Files WHERE domain = ? AND relativePath = ?")
+      .all(domain, relativePath) as Omit<BackupFile, "path">[];
+    if (rows.length === 0) return undefined;
+    const expected = backupFileId(domain, relativePath);
+    for (const row of rows) this.checkFileId(row, expected);
+    const row = rows[0] as Omit<BackupFile, "path">;
+    return { ...row, path: this.contentPath(row) };
+  }
+
+  /** Like find(), but a missing or non-file entry is an error naming the domain and path. */
+  require(domain: string, relativePath: string): BackupFile {
+    const found = this.find(domain, relativePath);
+    if (!found)
+      throw new BackupError(
+        `The backup in ${this.dir} does not hold ${domain}/${relativePath} (no such row in Manifest.db).`,
+        { dir: this.dir, domain, relativePath },
+      );
+    if (found.flags !== FileFlags.file)
+      throw new BackupError(
+        `${domain}/${relativePath} in the backup in ${this.dir} is not a file (Manifest.db flags ${found.flags}).`,
+        { dir: this.dir, domain, relativePath, flags: found.flags },
+      );
+    if (!existsSync(found.path))
+      throw new BackupError(
+        `The backup in ${this.dir} lists ${domain}/${relativePath} but its content file ${found.path} is missing; the backup is incomplete.`,
+        { dir: this.dir, domain, relativePath, path: found.path },
+      );
+    return found;
+  }
+
+  close(): void {
+    this.db.close();
+    rmSync(this.scratch, { recursive: true, force: true });
+  }
+
+  /** A fileID that is not sha1(domain-relativePath) could point anywhere: refuse it. */
+  private checkFileId(row: Omit<BackupFile, "path">, expected: string): void {
+    const where = `${row.domain}/${row.relativePath}`;
+    if (typeof row.fileID !== "string" || !FILE_ID.test(row.fileID))
+      throw new BackupError(
+        `Manifest.db in ${this.dir} gives ${where} the fileID ${JSON.stringify(row.fileID)}, which is not 40 lower-case hex digits; refusing to read a damaged or hostile backup.`,
+        { dir: this.dir, domain: row.domain, relativePath: row.relativePath, fileID: row.fileID },
+      );
+    if (row.fileID !== expected)
+      throw new BackupError(
+        `Manifest.db in ${this.dir} gives ${where} the fileID ${row.fileID}, not sha1 of its domain and path (${expected}); refusing to read a damaged or hostile backup.`,
+        { dir: this.dir, domain: row.domain, relativePath: row.relativePath, fileID: row.fileID },
+      );
+  }
+
+  /**
+   * `DIR/xx/fileID`, or the flat `DIR/fileID` of backups up to iOS 10.2. The real path must stay
+   * inside DIR: a symlinked subfolder or file must not lead the read elsewhere.
+   */
+  private contentPath(row: Omit<BackupFile, "path">): string {
+    const nested = join(this.dir, row.fileID.slice(0, 2), row.fileID);
+    const flat = join(this.dir, row.fileID);
+    const path = !existsSync(nested) && existsSync(flat) ? flat : nested;
+    if (existsSync(path)) {
+      const inside = relative(realpathSync(this.dir), realpathSync(path));
+      if (inside === "" || inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside))
+        throw new BackupError(
+          `The content file of ${row.domain}/${row.relativePath} (${path}) leads outside the backup folder ${this.dir}; refusing to read it.`,
+          { dir: this.dir, domain: row.domain, relativePath: row.relativePath, path },
+        );
+    }
+    return path;
+  }
+}
+
+/** Opens the manifest for one use and always closes it. */
+export function withManifest<T>(dir: string, use: (manifest: BackupManifest) => T): T {
+  const manifest = BackupManifest.open(dir);
+  try {
+    return use(manifest);
+  } finally {
+    manifest.close();
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The plists at the top of a backup folder. Finder and the device write them as binary
+ * ("bplist00"), idevicebackup2 writes Info.plist as XML: both are read.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type PlistValue, parse, parseBinary } from "plist";
+import { BackupError, EncryptedBackupError } from "./errors.js";
+
+export type PlistDict = { [key: string]: PlistValue };
+
+const isDict = (value: PlistValue): value is PlistDict =>
+  typeof value === "object" &&
+  value !== null &&
+  !Array.isArray(value) &&
+  !(value instanceof Uint8Array) &&
+  !(value instanceof Date);
+
+/** Reads a plist file holding a dictionary, binary or XML. */
+export function readPlistDict(path: string): PlistDict {
+  let value: PlistValue;
+  try {
+    const bytes = readFileSync(path);
+    const binary = bytes.subarray(0, 6).toString("latin1") === "bplist";
+    value = binary ? parseBinary(bytes) : parse(bytes.toString("utf8"));
+  } catch (error) {
+    throw new BackupError(`${path} is not a readable plist (${(error as Error).message}).`, { path });
+  }
+  if (!isDict(value)) throw new BackupError(`${path} does not hold a plist dictionary.`, { path });
+  return value;
+}
+
+/**
+ * Reads Manifest.plist and refuses an encrypted backup: its Manifest.db and every file in it are
+ * AES-encrypted with keys only the backup password unlocks.
+ */
+export function readManifestPlist(dir: string): PlistDict {
+  const path = join(dir, "Manifest.plist");
+  if (!existsSync(path))
+    throw new BackupError(
+      `${dir} is not an iOS backup folder: it has no Manifest.plist. Point backup: at the folder Finder or idevicebackup2 made (the one holding Manifest.db).`,
+      { dir },
+    );
+  const manifest = readPlistDict(path);
+  if (manifest.IsEncrypted === true)
+    throw new EncryptedBackupError(
+      `The backup in ${dir} is encrypted. Cradle cannot read encrypted backups yet (they come with the backup work); make an unencrypted backup, or turn off "Encrypt local backup" in Finder, and try again.`,
+      { dir },
+    );
+  return manifest;
+}
