@@ -1,11 +1,12 @@
 import { openEndpoint } from "../adapters/resolve.js";
-import type { Domain } from "../core/endpoint.js";
+import type { CollectionMeta, Domain } from "../core/endpoint.js";
 import { UsageError } from "../core/errors.js";
 import type { Progress } from "../merge/observe.js";
 import { type SyncReport, sync } from "../merge/sync.js";
 import { acquireLock } from "../state/lock.js";
 import { defaultStateFile } from "../state/paths.js";
 import { SyncState } from "../state/store.js";
+import { fillCollectionMeta } from "./collections.js";
 
 export interface SyncEndpointsOptions {
   domain: Domain;
@@ -23,6 +24,8 @@ export interface SyncEndpointsOptions {
 export interface SyncEndpointsResult extends SyncReport {
   domain: Domain;
   stateFile: string;
+  /** Collection names and colours carried to endpoints that had none. */
+  collections: { endpoint: string; meta: CollectionMeta }[];
 }
 
 /**
@@ -48,7 +51,8 @@ export async function syncEndpoints(options: SyncEndpointsOptions): Promise<Sync
       allowEmpty: options.allowEmpty,
       onProgress: options.onProgress,
     });
-    return { domain: options.domain, stateFile, ...report };
+    const collections = options.dryRun ? [] : await fillCollectionMeta(endpoints);
+    return { domain: options.domain, stateFile, ...report, collections };
   } finally {
     state.close();
     release();

@@ -46,6 +46,13 @@ export type WriteOutcome =
   | { kind: "delete"; id: string; ok: true }
   | { kind: "create" | "update" | "delete"; uid?: string; id?: string; ok: false; error: string };
 
+/** What a collection (an address book, a calendar) is called and how it is shown. */
+export interface CollectionMeta {
+  displayName?: string;
+  /** As the store writes it, e.g. "#FF2968". */
+  color?: string;
+}
+
 /** Is cable sync allowed to write this domain here? (The iCloud guard answers for device stores.) */
 export interface GuardVerdict {
   enabled: boolean;
@@ -74,4 +81,8 @@ export interface Endpoint {
   read(ids: string[]): Promise<Map<string, ReadResult>>;
   /** Applies deletes, then updates, then creates, and returns one outcome for each, in that order. */
   write(batch: WriteBatch): Promise<WriteOutcome[]>;
+  /** The collection's name and colour, where the format has them. */
+  readCollection?(): Promise<CollectionMeta>;
+  /** Sets the given name and/or colour. */
+  writeCollection?(meta: CollectionMeta): Promise<void>;
 }

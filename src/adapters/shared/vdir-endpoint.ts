@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type {
+  CollectionMeta,
   Domain,
   Endpoint,
   GuardVerdict,
@@ -123,6 +126,33 @@ export class VdirEndpoint<Meta> implements Endpoint {
         });
     });
     return outcomes;
+  }
+
+  /** vdirsyncer's metadata files: `displayname` and `color` inside the vdir. */
+  async readCollection(): Promise<CollectionMeta> {
+    const meta: CollectionMeta = {};
+    const displayName = this.metaFile("displayname");
+    const color = this.metaFile("color");
+    if (displayName) meta.displayName = displayName;
+    if (color) meta.color = color;
+    return meta;
+  }
+
+  async writeCollection(meta: CollectionMeta): Promise<void> {
+    const files = [
+      ...(meta.displayName ? [{ id: "displayname", text: () => `${meta.displayName}\n` }] : []),
+      ...(meta.color ? [{ id: "color", text: () => `${meta.color}\n` }] : []),
+    ];
+    for (const result of await this.store.writeMany(files))
+      if ("error" in result) throw new Error(result.error);
+  }
+
+  private metaFile(name: string): string | undefined {
+    try {
+      return readFileSync(join(this.store.dir, name), "utf8").trim() || undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private claimId(uid: string): string {

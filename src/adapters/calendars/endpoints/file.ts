@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import type {
+  CollectionMeta,
   Endpoint,
   GuardVerdict,
   Listed,
@@ -133,6 +134,38 @@ export class CalendarsFileEndpoint implements Endpoint {
         }),
       ),
     ];
+  }
+
+  /** X-WR-CALNAME and X-APPLE-CALENDAR-COLOR, as Apple and Google export them. */
+  async readCollection(): Promise<CollectionMeta> {
+    const props = this.parse().header.props;
+    const value = (name: string) => {
+      const v = props.find((p) => p.name === name)?.values[0];
+      return typeof v === "string" && v.trim() ? v.trim() : undefined;
+    };
+    const meta: CollectionMeta = {};
+    const displayName = value("x-wr-calname");
+    const color = value("x-apple-calendar-color");
+    if (displayName) meta.displayName = displayName;
+    if (color) meta.color = color;
+    return meta;
+  }
+
+  async writeCollection(meta: CollectionMeta): Promise<void> {
+    const parsed = this.parse();
+    const broken = parsed.errors[0];
+    if (broken) throw new Error(`not rewritten: ${broken.where} cannot be read (${broken.message})`);
+    const set = (name: string, value: string | undefined) => {
+      if (value === undefined) return;
+      parsed.header.props = [
+        ...parsed.header.props.filter((p) => p.name !== name),
+        { name, params: {}, type: "unknown", values: [value] },
+      ];
+    };
+    set("x-wr-calname", meta.displayName);
+    set("x-apple-calendar-color", meta.color);
+    this.text = serializeCalendar([...this.objects.values()], { header: parsed.header });
+    await writeFileAtomic(this.path, this.text);
   }
 
   private parse(): ParsedCalendar {
