@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import type {
   CollectionMeta,
   Endpoint,
@@ -10,6 +10,7 @@ import type {
   WriteOutcome,
 } from "../../../core/endpoint.js";
 import { writeFileAtomic } from "../../shared/atomic-write.js";
+import { readIfExists } from "../../shared/read-if-exists.js";
 import { fieldsToObject } from "../fields.js";
 import {
   type CalendarText,
@@ -46,12 +47,7 @@ export class CalendarsFileEndpoint implements Endpoint {
   }
 
   async list(): Promise<Listed[]> {
-    try {
-      this.text = await readFile(this.path, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      this.text = "";
-    }
+    this.text = await readIfExists(this.path);
     this.parsed = undefined;
     return splitCalendar(this.text).map((part) => ({ id: listedId(part), token: tokenOf(part) }));
   }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import type {
   Endpoint,
   GuardVerdict,
@@ -9,6 +9,7 @@ import type {
   WriteOutcome,
 } from "../../../core/endpoint.js";
 import { writeFileAtomic } from "../../shared/atomic-write.js";
+import { readIfExists } from "../../shared/read-if-exists.js";
 import { fieldsToContact } from "../fields.js";
 import type { VCardVersion } from "../model.js";
 import { contactItem } from "../sync-item.js";
@@ -40,12 +41,7 @@ export class ContactsFileEndpoint implements Endpoint {
   }
 
   async list(): Promise<Listed[]> {
-    let text = "";
-    try {
-      text = await readFile(this.path, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
+    const text = await readIfExists(this.path);
     this.cards = new Map();
     for (const card of splitVCards(text)) {
       const id = uniqueId(this.cards, card.uid || `line-${card.line}`);
