@@ -15,10 +15,6 @@ export interface Fields {
   sets: Record<string, Record<string, string>>;
 }
 
-export function emptyFields(): Fields {
-  return { scalars: {}, texts: {}, sets: {} };
-}
-
 /** JSON with sorted keys, so equal Fields always serialize (and hash) to the same bytes. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(sortKeys(value));

@@ -1,11 +1,6 @@
 import { createHash } from "node:crypto";
-import { canonicalFieldsJson, type Fields } from "../core/fields.js";
 
-/** Content hash of a record's Fields: equal content, equal hash, whatever the file looked like. */
-export function fieldsHash(fields: Fields): string {
-  return hashOfJson(canonicalFieldsJson(fields));
-}
-
+/** Content hash of a record's canonical JSON: equal content, equal hash, whatever the file looked like. */
 export function hashOfJson(json: string | Buffer): string {
   return createHash("sha256").update(json).digest("base64url").slice(0, 22);
 }
