@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import Database from "better-sqlite3";
@@ -55,6 +55,9 @@ export class SyncState {
     try {
       db = new Database(file);
       db.pragma("journal_mode = WAL");
+      // The state holds every contact and event: readable by its owner only, like the data it mirrors.
+      if (file !== ":memory:")
+        for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
       db.pragma("synchronous = NORMAL");
       const version = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()
         ? (db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as string | undefined)

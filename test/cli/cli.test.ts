@@ -60,6 +60,7 @@ describe("cradle CLI (run npm run build first)", () => {
     const stateDir = join(home, "state");
     expect(readdirSync(stateDir).some((f) => f.startsWith("contacts-") && f.endsWith(".sqlite"))).toBe(true);
     expect(statSync(stateDir).mode & 0o077).toBe(0);
+    for (const f of readdirSync(stateDir)) expect(statSync(join(stateDir, f)).mode & 0o077, f).toBe(0);
     expect(existsSync(join(home, "xdg-should-not-be-used"))).toBe(false);
     const second = JSON.parse(
       cradle(["sync", "contacts", `vdir:${phone}`, `vdir:${computer}`, "--json"], home).stdout,
