@@ -9,8 +9,9 @@ export const demoCommand: Command = {
   usage: "cradle demo [--dir DIR] [--json]",
   summary: "sync sample contacts between a virtual iPhone and a computer side, and explain it",
   help: `Creates DIR (default ./cradle-demo, replaced if it exists) with a virtual iPhone (its
-AddressBook.sqlitedb in the real iOS schema) and a computer side (a vdir) holding sample contacts, syncs them, edits both sides, syncs again and tells in words what
-merged and what conflicted. Its state stays inside DIR.
+AddressBook.sqlitedb in the real iOS schema) and a computer side (a vdir) holding sample
+contacts, syncs them, edits both sides, syncs again and tells in words what merged and what
+conflicted. Its state stays inside DIR.
 
 ${EXIT_STATUS}`,
   async run(args, out) {
