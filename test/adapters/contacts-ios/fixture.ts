@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type Database from "better-sqlite3";
+import { readAddressBook } from "../../../src/adapters/contacts/ios/read.js";
 import { openAddressBook } from "../../../src/adapters/contacts/ios/schema.js";
 
 const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), "../../fixtures/ios/addressbook");
@@ -62,4 +63,11 @@ export function integrityProblems(db: Database.Database): string[] {
       .map((r) => r.integrity_check)
       .filter((r) => r !== "ok"),
   );
+}
+
+/** A contact as stored, by ABPerson ROWID. */
+export function contactAt(db: Database.Database, rowid: number) {
+  const found = readAddressBook(db).contacts.find((c) => c.rowid === rowid);
+  if (!found) throw new Error(`no ABPerson ${rowid}`);
+  return found;
 }

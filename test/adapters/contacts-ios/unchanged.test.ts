@@ -4,35 +4,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { readAddressBook } from "../../../src/adapters/contacts/ios/read.js";
 import { CORE_DATA_EPOCH } from "../../../src/adapters/contacts/ios/schema.js";
 import { writeContact } from "../../../src/adapters/contacts/ios/write.js";
-import type { Contact, ContactEntry } from "../../../src/adapters/contacts/model.js";
 import { parseVCards, serializeVCard } from "../../../src/adapters/contacts/vcard.js";
-import { openFixture, snapshot, tableRows } from "./fixture.js";
+import { contactAt, openFixture, snapshot, tableRows } from "./fixture.js";
 
 let db: Database.Database | undefined;
 afterEach(() => db?.close());
 
 const NOW = new Date("2026-01-02T03:04:05Z");
-const _NOW_SECONDS = Math.floor(NOW.getTime() / 1000) - CORE_DATA_EPOCH;
 const JOSH = 7;
-
-const _text = (
-  name: string,
-  value: unknown,
-  params: ContactEntry["props"][number]["params"] = {},
-  type = "text",
-) => ({
-  name,
-  params,
-  type,
-  values: [value],
-});
-const contactAt = (database: Database.Database, rowid: number) => {
-  const found = readAddressBook(database).contacts.find((c) => c.rowid === rowid);
-  if (!found) throw new Error(`no ABPerson ${rowid}`);
-  return found;
-};
-const _mains = (contact: Contact, name: string) =>
-  contact.entries.filter((e) => e.props[0]?.name === name).map((e) => e.props[0]?.values[0]);
 
 describe("writeContact with nothing to change", () => {
   it("writes nothing when every contact is written back unchanged", () => {

@@ -4,7 +4,7 @@ import { readAddressBook } from "../../../src/adapters/contacts/ios/read.js";
 import { CORE_DATA_EPOCH } from "../../../src/adapters/contacts/ios/schema.js";
 import { writeContact } from "../../../src/adapters/contacts/ios/write.js";
 import type { Contact, ContactEntry } from "../../../src/adapters/contacts/model.js";
-import { integrityProblems, openFixture } from "./fixture.js";
+import { contactAt, integrityProblems, openFixture } from "./fixture.js";
 
 let db: Database.Database | undefined;
 afterEach(() => db?.close());
@@ -24,11 +24,6 @@ const text = (
   type,
   values: [value],
 });
-const contactAt = (database: Database.Database, rowid: number) => {
-  const found = readAddressBook(database).contacts.find((c) => c.rowid === rowid);
-  if (!found) throw new Error(`no ABPerson ${rowid}`);
-  return found;
-};
 const mains = (contact: Contact, name: string) =>
   contact.entries.filter((e) => e.props[0]?.name === name).map((e) => e.props[0]?.values[0]);
 
