@@ -5,6 +5,7 @@
  * (data-formats.md §1.6; the relative paths keep their "Media/" prefix, as Manifest.db shows).
  */
 import { isAbsolute, posix } from "node:path";
+import { CradleError } from "../core/errors.js";
 
 const CAMERA_ROLL_PREFIXES = ["Media/DCIM", "Media/PhotoData"];
 
@@ -42,4 +43,5 @@ export function assertSafeRelativePath(path: string, what: string): void {
   if (bad) throw new UnsafePathError(`${what}: the path "${path}" would leave the target; refused`);
 }
 
-export class UnsafePathError extends Error {}
+/** A path in a backup, manifest or snapshot that would write outside its target. */
+export class UnsafePathError extends CradleError {}
