@@ -123,9 +123,3 @@ export function decodePairRecord(bytes: Uint8Array, source: string): PairRecord 
     ...(typeof dict.WiFiMACAddress === "string" ? { WiFiMACAddress: dict.WiFiMACAddress } : {}),
   };
 }
-
-/** The host side's TLS identity from a record. */
-export function hostCredentials(record: PairRecord): { cert: Buffer; key: Buffer } {
-  createPrivateKey(record.HostPrivateKey); // fails early, naming no key material, if it is unusable
-  return { cert: record.HostCertificate, key: record.HostPrivateKey };
-}
