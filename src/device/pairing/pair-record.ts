@@ -5,7 +5,6 @@
  * back. PEM bytes travel as <data>. The private keys in it are secrets: mode 0600, never logged.
  */
 import {
-  createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
   type KeyObject,
