@@ -4,12 +4,7 @@
  * key, the HostID and SystemBUID lockdownd knows the host by, and the EscrowBag the device hands
  * back. PEM bytes travel as <data>. The private keys in it are secrets: mode 0600, never logged.
  */
-import {
-  createPublicKey,
-  generateKeyPairSync,
-  type KeyObject,
-  randomUUID,
-} from "node:crypto";
+import { createPublicKey, generateKeyPairSync, type KeyObject, randomUUID } from "node:crypto";
 import { build, parse } from "plist";
 import { PairingError } from "../errors.js";
 import { buildCertificate, pem } from "./x509.js";
