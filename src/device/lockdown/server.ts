@@ -6,11 +6,11 @@
  * port for a registered service and answers InvalidService for any other name.
  */
 import { createPublicKey, type KeyObject, randomBytes, randomUUID, X509Certificate } from "node:crypto";
-import { build, type PlistValue, parse } from "plist";
+import { build, type PlistValue } from "plist";
 import { ByteReader } from "../byte-reader.js";
 import type { DeviceConnection } from "../connection.js";
 import { isRecordId, type PairRecordStore } from "../pairing/record-store.js";
-import { readPlistDict, writePlistMessage } from "../plist-service.js";
+import { parsePlistBytes, readPlistDict, writePlistMessage } from "../plist-service.js";
 import type { VirtualService } from "../service.js";
 import { skipTlsRecords, startTls, type TlsCredentials, type TlsSession } from "../tls-session.js";
 import { LOCKDOWN_TYPE } from "./client.js";
@@ -178,5 +178,5 @@ async function knownHost(
 ): Promise<HostRecord | undefined> {
   if (typeof hostId !== "string" || !isRecordId(hostId)) return undefined;
   const bytes = await hosts.read(hostId);
-  return bytes ? (parse(bytes.toString("utf8")) as unknown as HostRecord) : undefined;
+  return bytes ? (parsePlistBytes(bytes) as unknown as HostRecord) : undefined;
 }

@@ -5,8 +5,9 @@
  * back. PEM bytes travel as <data>. The private keys in it are secrets: mode 0600, never logged.
  */
 import { createPublicKey, generateKeyPairSync, type KeyObject, randomUUID } from "node:crypto";
-import { build, parse } from "plist";
+import { build } from "plist";
 import { PairingError } from "../errors.js";
+import { parsePlistBytes } from "../plist-service.js";
 import { buildCertificate, pem } from "./x509.js";
 
 export interface PairRecord {
@@ -85,9 +86,7 @@ export function encodePairRecord(record: PairRecord): Buffer {
 export function decodePairRecord(bytes: Uint8Array, source: string): PairRecord {
   let value: unknown;
   try {
-    const buffer = Buffer.from(bytes);
-    value =
-      buffer.subarray(0, 6).toString("latin1") === "bplist" ? parse(buffer) : parse(buffer.toString("utf8"));
+    value = parsePlistBytes(bytes);
   } catch (error) {
     throw new PairingError(
       `The pair record in ${source} is not a valid plist (${(error as Error).message}).`,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { DeviceProtocolError } from "../../../src/device/errors.js";
+import { UsbmuxClient, type UsbmuxEvent } from "../../../src/device/usbmux/client.js";
 import { fakeDaemon, packet, plistPacket, rawClient, UDID } from "./support.js";
 
 let daemon: Awaited<ReturnType<typeof fakeDaemon>> | undefined;
@@ -92,4 +93,23 @@ describe("the virtual usbmuxd answers as usbmuxd 1.1.1 does", () => {
       expect(daemon.errors[0]).toBeInstanceOf(DeviceProtocolError);
     });
   }
+});
+
+describe("Listen", () => {
+  it("reports the attached device, then Paired when a record is saved for it", async () => {
+    daemon = await fakeDaemon();
+    const client = new UsbmuxClient({ kind: "unix", path: daemon.socket });
+    const events: UsbmuxEvent[] = [];
+    const listening = await client.listen((event) => events.push(event));
+    await client.savePairRecord(UDID, 7, Buffer.from("<plist><dict/></plist>"));
+    for (let i = 0; i < 100 && events.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    listening.close();
+    expect(events).toEqual([
+      { type: "attached", device: { deviceId: 7, udid: UDID, connectionType: "USB", productId: 0x12a8 } },
+      { type: "paired", deviceId: 7 },
+    ]);
+    expect((await client.readPairRecord(UDID))?.toString()).toBe("<plist><dict/></plist>");
+    await client.deletePairRecord(UDID);
+    expect(await client.readPairRecord(UDID)).toBeUndefined();
+  });
 });
