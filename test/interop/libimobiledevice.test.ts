@@ -1,9 +1,16 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "plist";
 import { afterEach, describe, expect } from "vitest";
+import { ByteReader } from "../../src/device/byte-reader.js";
+import { pairDevice } from "../../src/device/pairing/pair.js";
+import { PairRecordStore } from "../../src/device/pairing/record-store.js";
+import { encodePlistMessage, readPlistDict } from "../../src/device/plist-service.js";
+import { formatUsbmuxAddress, parseUsbmuxAddress } from "../../src/device/usbmux/address.js";
+import { UsbmuxClient } from "../../src/device/usbmux/client.js";
+import { serveVirtualDevice } from "../../src/device/virtual-device/serve.js";
 import { type ServedFixture, serveFixture } from "../device/serve-helpers.js";
 import { withPeer } from "./peer.js";
 
@@ -21,11 +28,53 @@ async function tool(f: ServedFixture, command: string, args: string[]) {
 }
 
 describe("libimobiledevice 1.3.0 tools accept the virtual iPhone", () => {
-  withPeer("idevice_id", "libimobiledevice-utils")("idevice_id -l lists its UDID", async () => {
-    fixture = await serveFixture();
-    const { stdout } = await tool(fixture, "idevice_id", ["-l"]);
-    expect(stdout.trim().split("\n")).toEqual([fixture.served.udid]);
-  });
+  withPeer("idevice_id", "libimobiledevice-utils")(
+    "idevice_id -l lists its UDID; idevice_id UDID names it",
+    async () => {
+      fixture = await serveFixture();
+      const { stdout } = await tool(fixture, "idevice_id", ["-l"]);
+      expect(stdout.trim().split("\n")).toEqual([fixture.served.udid]);
+      const named = await tool(fixture, "idevice_id", [fixture.served.udid]);
+      expect(named.stdout.trim()).toBe(fixture.served.name);
+    },
+  );
+
+  withPeer("idevice_id", "libimobiledevice-utils")(
+    "is reached over TCP too (USBMUXD_SOCKET_ADDRESS=host:port)",
+    async () => {
+      fixture = await serveFixture();
+      const tcp = await serveVirtualDevice({
+        home: fixture.home,
+        address: { kind: "tcp", host: "127.0.0.1", port: 0 },
+        hostRecords: new PairRecordStore(join(fixture.dir, "tcp-records")),
+        services: [],
+      });
+      try {
+        const address = formatUsbmuxAddress(tcp.address);
+        expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+        const { stdout } = await run("idevice_id", ["-l"], {
+          env: { ...process.env, USBMUXD_SOCKET_ADDRESS: address },
+        });
+        expect(stdout.trim()).toBe(fixture.served.udid);
+      } finally {
+        await tcp.close();
+      }
+    },
+  );
+
+  withPeer("inetcat", "libusbmuxd-tools")(
+    "inetcat 62078 reaches lockdownd through libusbmuxd's Connect",
+    async () => {
+      fixture = await serveFixture();
+      const child = spawn("inetcat", ["62078"], {
+        env: { ...process.env, USBMUXD_SOCKET_ADDRESS: fixture.address },
+      });
+      child.stdin.write(encodePlistMessage({ Label: "inetcat-test", Request: "QueryType" }));
+      const reply = await readPlistDict(new ByteReader(child.stdout, "inetcat"), { timeoutMs: 10_000 });
+      child.kill();
+      expect(reply).toEqual({ Request: "QueryType", Type: "com.apple.mobile.lockdown" });
+    },
+  );
 
   withPeer("ideviceinfo", "libimobiledevice-utils")(
     "ideviceinfo prints its identity after pairing on its own",
@@ -76,6 +125,20 @@ describe("libimobiledevice 1.3.0 tools accept the virtual iPhone", () => {
       // Both sides forgot each other: usbmuxd's record and the device's trust in that host are gone.
       expect(existsSync(record)).toBe(false);
       expect(readdirSync(hosts)).toEqual([]);
+    },
+  );
+
+  withPeer("ideviceinfo", "libimobiledevice-utils")(
+    "ideviceinfo uses the record cradle pair handed to usbmuxd: Cradle's certificates work for libimobiledevice",
+    async () => {
+      fixture = await serveFixture();
+      const usbmux = new UsbmuxClient(parseUsbmuxAddress(fixture.address));
+      const paired = await pairDevice({ usbmux, records: fixture.clientRecords });
+      const { stdout } = await tool(fixture, "ideviceinfo", ["-k", "DeviceName"]);
+      expect(stdout.trim()).toBe(fixture.served.name);
+      // No second pairing happened: the device trusts exactly the host Cradle made.
+      const hosts = join(fixture.home, "Library", "Lockdown", "pair_records");
+      expect(readdirSync(hosts)).toEqual([`${paired.hostId}.plist`]);
     },
   );
 });
