@@ -6,7 +6,7 @@
 import { DeviceConnectionError } from "./errors.js";
 import type { LockdownClient } from "./lockdown/client.js";
 import { connectLockdown, defaultPairRecords } from "./lockdown/session.js";
-import type { PairRecordStore } from "./pairing/record-store.js";
+import { isRecordId, type PairRecordStore } from "./pairing/record-store.js";
 import { probeUsb, type UsbProbe } from "./usb-probe.js";
 import { UsbmuxClient } from "./usbmux/client.js";
 
@@ -41,9 +41,7 @@ export async function listAttachedDevices(
   }
   const devices: AttachedDevice[] = [];
   for (const device of listed) {
-    const paired =
-      (await records.read(device.udid)) !== undefined ||
-      (await usbmux.readPairRecord(device.udid)) !== undefined;
+    const paired = isRecordId(device.udid) && (await hasPairRecord(device.udid, records, usbmux));
     // Name and version are answered without a session, as idevice_id asks for them.
     let lockdown: LockdownClient | undefined;
     let name: unknown = null;
@@ -66,4 +64,8 @@ export async function listAttachedDevices(
     });
   }
   return { devices, usbmuxdProblem: undefined, usb };
+}
+
+async function hasPairRecord(udid: string, records: PairRecordStore, usbmux: UsbmuxClient): Promise<boolean> {
+  return (await records.read(udid)) !== undefined || (await usbmux.readPairRecord(udid)) !== undefined;
 }

@@ -18,9 +18,11 @@ export interface StreamView {
 export function viewOf(connection: DeviceConnection, ownsSocket: boolean): StreamView {
   const raw = connection.stream;
   const leftover = connection.reader.detach();
+  let released = false;
   const view = new Duplex({
     read() {
-      raw.resume();
+      // Once released, the socket's next bytes belong to whoever reads it next.
+      if (!released) raw.resume();
     },
     write(chunk, _encoding, callback) {
       raw.write(chunk, callback);
@@ -47,6 +49,7 @@ export function viewOf(connection: DeviceConnection, ownsSocket: boolean): Strea
   return {
     stream: view,
     release() {
+      released = true;
       raw.pause();
       raw.off("data", forward);
       raw.off("end", ended);

@@ -3,7 +3,12 @@ import type { Duplex } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { LockdownError, PairingError } from "../../../src/device/errors.js";
 import { readLiveCloudState } from "../../../src/device/lockdown/icloud.js";
-import { connectLockdown, DeviceSession, findDevice } from "../../../src/device/lockdown/session.js";
+import {
+  connectLockdown,
+  DeviceSession,
+  findDevice,
+  loadPairRecord,
+} from "../../../src/device/lockdown/session.js";
 import { pairDevice } from "../../../src/device/pairing/pair.js";
 import type { VirtualService } from "../../../src/device/service.js";
 import { parseUsbmuxAddress } from "../../../src/device/usbmux/address.js";
@@ -113,6 +118,20 @@ describe("Cradle's client against the virtual iPhone", () => {
     expect((error as LockdownError).lockdownError).toBe("InvalidHostID");
     const lockdown = await connectLockdown(usbmux, device);
     expect(await lockdown.queryType()).toBe("com.apple.mobile.lockdown");
+    lockdown.close();
+  });
+
+  it("validates a pairing, and after Unpair the device refuses that host", async () => {
+    const { usbmux, records } = await setup();
+    await pairDevice({ usbmux, records });
+    const device = await findDevice(usbmux, undefined);
+    const record = await loadPairRecord(device.udid, records, usbmux);
+    if (!record) throw new Error("pairDevice kept no record");
+    const lockdown = await connectLockdown(usbmux, device);
+    await lockdown.validatePair(record);
+    await lockdown.unpair(record);
+    const refused = await lockdown.validatePair(record).catch((e: LockdownError) => e.lockdownError);
+    expect(refused).toBe("InvalidHostID");
     lockdown.close();
   });
 });
