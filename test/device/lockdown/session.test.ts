@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import type { Duplex } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { LockdownError, PairingError } from "../../../src/device/errors.js";
+import { DeviceConnectionError, LockdownError, PairingError } from "../../../src/device/errors.js";
 import { readLiveCloudState } from "../../../src/device/lockdown/icloud.js";
 import {
   connectLockdown,
@@ -96,6 +96,11 @@ describe("Cradle's client against the virtual iPhone", () => {
       expect(await roundTrip(stream, "hello")).toBe(`${f.served.udid}\nhello`);
       stream.destroy();
     }
+    // A service port takes one connection, as lockdownd's do; a second is refused.
+    const { port } = await session.lockdown.startService("org.cradle.echo");
+    const first = await usbmux.connect(session.device.deviceId, port);
+    await expect(usbmux.connect(session.device.deviceId, port)).rejects.toBeInstanceOf(DeviceConnectionError);
+    first.stream.destroy();
     const refused = await session.startService("com.apple.not-a-service").catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(LockdownError);
     expect((refused as LockdownError).lockdownError).toBe("InvalidService");

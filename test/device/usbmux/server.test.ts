@@ -1,6 +1,11 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DeviceProtocolError } from "../../../src/device/errors.js";
+import { DeviceConnectionError, DeviceProtocolError } from "../../../src/device/errors.js";
+import { PairRecordStore } from "../../../src/device/pairing/record-store.js";
 import { UsbmuxClient, type UsbmuxEvent } from "../../../src/device/usbmux/client.js";
+import { startUsbmuxServer } from "../../../src/device/usbmux/server.js";
 import { fakeDaemon, packet, plistPacket, rawClient, UDID } from "./support.js";
 
 let daemon: Awaited<ReturnType<typeof fakeDaemon>> | undefined;
@@ -111,5 +116,26 @@ describe("Listen", () => {
     expect((await client.readPairRecord(UDID))?.toString()).toBe("<plist><dict/></plist>");
     await client.deletePairRecord(UDID);
     expect(await client.readPairRecord(UDID)).toBeUndefined();
+  });
+
+  it("refuses a path another server is live on or that is a regular file, and replaces a stale socket", async () => {
+    daemon = await fakeDaemon();
+    const records = new PairRecordStore(join(daemon.dir, "records"));
+    const at = (path: string) => ({ address: { kind: "unix" as const, path }, records, devices: [] });
+    await expect(startUsbmuxServer(at(daemon.socket))).rejects.toBeInstanceOf(DeviceConnectionError);
+    const file = join(daemon.dir, "regular-file");
+    writeFileSync(file, "keep me");
+    await expect(startUsbmuxServer(at(file))).rejects.toBeInstanceOf(DeviceConnectionError);
+    expect(readFileSync(file, "utf8")).toBe("keep me");
+    // A process that dies leaves its socket file behind, with nobody listening on it.
+    const stale = join(daemon.dir, "stale.sock");
+    spawnSync(process.execPath, [
+      "-e",
+      `require("node:net").createServer().listen(${JSON.stringify(stale)}, () => process.kill(process.pid, "SIGKILL"))`,
+    ]);
+    expect(existsSync(stale)).toBe(true);
+    const second = await startUsbmuxServer(at(stale));
+    expect(await new UsbmuxClient({ kind: "unix", path: stale }).listDevices()).toEqual([]);
+    await second.close();
   });
 });
