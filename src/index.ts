@@ -20,6 +20,13 @@ export type {
 } from "./core/endpoint.js";
 export { CradleError, UsageError } from "./core/errors.js";
 export type { Fields } from "./core/fields.js";
+export { type AttachedDevice, type DevicesReport, listAttachedDevices } from "./device/devices.js";
+export { DeviceConnectionError, DeviceProtocolError, LockdownError, PairingError } from "./device/errors.js";
+export { type LiveDeviceInfo, liveDeviceInfo } from "./device/live-info.js";
+export { type LiveCloudState, readLiveCloudState } from "./device/lockdown/icloud.js";
+export { type DeviceOptions, DeviceSession } from "./device/lockdown/session.js";
+export { type PairResult, pairDevice } from "./device/pairing/pair.js";
+export { type ServeOptions, type ServingDevice, serveVirtualDevice } from "./device/virtual-device/serve.js";
 export type { Conflict } from "./merge/conflict.js";
 export { GuardedError, SafetyRefusal, SyncSetupError } from "./merge/errors.js";
 export { type SyncOptions, type SyncReport, sync } from "./merge/sync.js";

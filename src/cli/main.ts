@@ -16,6 +16,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   conflicts: async () => (await import("./commands/conflicts.js")).conflictsCommand,
   demo: async () => (await import("./commands/demo.js")).demoCommand,
   device: async () => (await import("./commands/device.js")).deviceCommand,
+  devices: async () => (await import("./commands/devices.js")).devicesCommand,
+  pair: async () => (await import("./commands/pair.js")).pairCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
