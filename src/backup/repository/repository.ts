@@ -131,6 +131,11 @@ export class Repository {
       throw new RepositoryCorruptError(`Blob ${id} is in no index of ${this.root}; run "cradle verify".`, {
         blob: id,
       });
+    return this.loadBlobAt(id, at);
+  }
+
+  /** Reads a blob from a known place, checking it against its id. */
+  async loadBlobAt(id: string, at: BlobLocation): Promise<Buffer> {
     const handle = await open(this.paths.pack(at.pack), "r");
     try {
       const stored = Buffer.alloc(at.length);
