@@ -7,6 +7,7 @@
 import type { Readable } from "node:stream";
 import { type ChunkPolicy, choosePolicy, POLICY_SNIFF_BYTES } from "./chunk-policy.js";
 import { chunkStream, fixedChunks } from "./chunker.js";
+import { assertSafeRelativePath } from "./domains.js";
 import { compressionPays } from "./repository/codec.js";
 import { withWriterLock } from "./repository/lock.js";
 import type { Repository } from "./repository/repository.js";
@@ -70,6 +71,7 @@ async function _backup(
   const parent = await parentTree(repo, device.udid);
   const listed: TreeEntry[] = [];
   for await (const entry of source.entries()) {
+    assertSafeRelativePath(entry.relativePath, `${source.uri}: ${entry.domain}-${entry.relativePath}`);
     listed.push(entry);
     if (listed.length % 1000 === 0)
       onProgress?.({ phase: "scan", files: listed.length, filesTotal: 0, bytes: 0, bytesTotal: 0 });

@@ -78,7 +78,7 @@ export function cutPoint(data: Uint8Array, params: ChunkerParams): number {
  * so memory stays near maxSize plus one input buffer. Chunks are copies, so callers may keep them.
  */
 export async function* chunkStream(
-  input: AsyncIterable<Uint8Array>,
+  input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   params: ChunkerParams,
 ): AsyncGenerator<Buffer> {
   assertParams(params);
@@ -116,7 +116,10 @@ export function chunkBuffer(data: Uint8Array, params: ChunkerParams): Uint8Array
 }
 
 /** Fixed-size pieces (SQLite page groups): an in-place page change touches exactly one piece. */
-export async function* fixedChunks(input: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Buffer> {
+export async function* fixedChunks(
+  input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  size: number,
+): AsyncGenerator<Buffer> {
   let pieces: Uint8Array[] = [];
   let buffered = 0;
   for await (const piece of input) {

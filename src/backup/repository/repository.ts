@@ -308,10 +308,10 @@ export class Repository {
   /** Writes content under its hash, atomically; a full disk becomes RepositoryFullError. */
   private async writeObject(step: WriteStep, bytes: Buffer, pathOf: (id: string) => string): Promise<string> {
     this.writes[step]++;
-    this.options.beforeWrite?.(step, this.writes[step]);
     const id = sha256(bytes);
     const path = pathOf(id);
     try {
+      this.options.beforeWrite?.(step, this.writes[step]);
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
       await writeFileAtomic(path, bytes, 0o600);
       await syncDirectory(dirname(path));
