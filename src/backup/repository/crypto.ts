@@ -30,8 +30,9 @@ export function deriveKey(password: string, kdf: KdfParams): Buffer {
 export function seal(key: Buffer, plain: Uint8Array): Buffer {
   const nonce = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", key, nonce);
-  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return Buffer.concat([nonce, body, cipher.getAuthTag()]);
+  const body = cipher.update(plain);
+  const final = cipher.final();
+  return Buffer.concat([nonce, body, final, cipher.getAuthTag()]);
 }
 
 /** Throws when the key is wrong or the bytes were changed. */

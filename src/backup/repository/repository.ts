@@ -18,7 +18,8 @@ import { newConfig, parseConfig, type RepoConfig, unlockConfig } from "./config.
 import { RepositoryCorruptError, RepositoryFullError, RepositoryMissingError } from "./errors.js";
 import { type BlobLocation, type IndexFileBody, indexBody, mergeIndexBody } from "./index-file.js";
 import { isTemporary, type RepoPaths, repoPaths } from "./layout.js";
-import { decodePackHeader, encodePackHeader, PACK_TAIL_GUESS, type PackedBlob } from "./pack.js";
+import { decodePackHeader, PACK_TAIL_GUESS, type PackedBlob } from "./pack.js";
+import { PackWriter } from "./pack-writer.js";
 
 export type WriteStep = "pack" | "index" | "snapshot";
 
@@ -38,7 +39,8 @@ export class Repository {
   readonly index = new Map<string, BlobLocation>();
   /** Index files read at open, and the packs each names. */
   readonly indexFiles = new Map<string, string[]>();
-  private pending: { blobs: PackedBlob[]; parts: Buffer[]; size: number } = { blobs: [], parts: [], size: 0 };
+  private pack: PackWriter | undefined;
+  private saving: Promise<void> = Promise.resolve();
   private pendingIds = new Set<string>();
   /** Packs written by this run and not yet in an index file. */
   private unindexed = new Map<string, PackedBlob[]>();
@@ -109,19 +111,28 @@ export class Repository {
     compress: boolean,
     id = sha256(data),
   ): Promise<{ id: string; stored: number }> {
+    // Serialized: concurrent callers share one pack, whose writer appends in order.
+    const run = this.saving.then(() => this._saveBlob(data, compress, id));
+    this.saving = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async _saveBlob(
+    data: Uint8Array,
+    compress: boolean,
+    id: string,
+  ): Promise<{ id: string; stored: number }> {
     if (this.has(id)) return { id, stored: 0 };
     const stored = encodeObject(data, compress, this.key);
-    this.pending.blobs.push({
-      id,
-      offset: this.pending.size,
-      length: stored.length,
-      rawLength: data.length,
-      compressed: compress,
-    });
-    this.pending.parts.push(stored);
-    this.pending.size += stored.length;
     this.pendingIds.add(id);
-    if (this.pending.size >= (this.options.packSize ?? 16 * 1024 * 1024)) await this.writePack();
+    await this.guard("pack", async () => {
+      this.pack ??= await PackWriter.start(this.paths.data);
+      await this.pack.add({ id, rawLength: data.length, compressed: compress }, stored);
+    });
+    if (this.pack && this.pack.size >= (this.options.packSize ?? 16 * 1024 * 1024)) await this.writePack();
     return { id, stored: stored.length };
   }
 
@@ -160,7 +171,8 @@ export class Repository {
 
   /** Writes the pending pack and an index file for every pack this run wrote. */
   async flush(): Promise<void> {
-    if (this.pending.blobs.length > 0) await this.writePack();
+    await this.saving;
+    if (this.pack) await this.writePack();
     if (this.unindexed.size === 0) return;
     const id = await this.writeObject("index", encodeJson(indexBody(this.unindexed), this.key), (i) =>
       this.paths.indexFile(i),
@@ -208,7 +220,7 @@ export class Repository {
   /** Every pack file present, by id. */
   async packFiles(): Promise<string[]> {
     const ids: string[] = [];
-    for (const dir of await readdir(this.paths.data)) {
+    for (const dir of await this.packDirs()) {
       for (const name of await readdir(`${this.paths.data}/${dir}`)) if (!isTemporary(name)) ids.push(name);
     }
     return ids;
@@ -265,11 +277,16 @@ export class Repository {
     return orphans;
   }
 
+  /** data/xx folders (data/ itself also holds packs being written). */
+  private async packDirs(): Promise<string[]> {
+    return (await readdir(this.paths.data)).filter((name) => !isTemporary(name));
+  }
+
   private async removeTemporaries(): Promise<void> {
     const dirs = [
       this.paths.index,
       this.paths.snapshots,
-      ...(await readdir(this.paths.data)).map((d) => `${this.paths.data}/${d}`),
+      ...(await this.packDirs()).map((d) => `${this.paths.data}/${d}`),
     ];
     for (const dir of dirs)
       for (const name of await readdir(dir))
@@ -294,36 +311,49 @@ export class Repository {
   }
 
   private async writePack(): Promise<void> {
-    const { blobs, parts } = this.pending;
-    const bytes = Buffer.concat([...parts, encodePackHeader(blobs, this.key)]);
-    const id = await this.writeObject("pack", bytes, (i) => this.paths.pack(i));
-    for (const blob of blobs) {
+    const pack = this.pack as PackWriter;
+    this.pack = undefined;
+    this.writes.pack++;
+    const id = await this.guard("pack", async () => {
+      this.options.beforeWrite?.("pack", this.writes.pack);
+      return pack.finish(this.key, (i) => this.paths.pack(i));
+    }).catch(async (error: unknown) => {
+      await pack.abort();
+      throw error;
+    });
+    for (const blob of pack.blobs) {
       this.index.set(blob.id, { pack: id, ...blob });
       this.pendingIds.delete(blob.id);
     }
-    this.unindexed.set(id, blobs);
-    this.pending = { blobs: [], parts: [], size: 0 };
+    this.unindexed.set(id, pack.blobs);
   }
 
-  /** Writes content under its hash, atomically; a full disk becomes RepositoryFullError. */
+  /** Writes content under its hash, atomically. */
   private async writeObject(step: WriteStep, bytes: Buffer, pathOf: (id: string) => string): Promise<string> {
     this.writes[step]++;
     const id = sha256(bytes);
     const path = pathOf(id);
-    try {
+    await this.guard(step, async () => {
       this.options.beforeWrite?.(step, this.writes[step]);
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
       await writeFileAtomic(path, bytes, 0o600);
       await syncDirectory(dirname(path));
+    });
+    return id;
+  }
+
+  /** Turns a full disk into RepositoryFullError, which says that what was committed is intact. */
+  private async guard<T>(step: WriteStep, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOSPC")
         throw new RepositoryFullError(
-          `The disk holding ${this.root} is full (writing ${step} ${id.slice(0, 12)}). The repository is valid and holds every earlier snapshot; free space and run the backup again: it reuses what was stored.`,
+          `The disk holding ${this.root} is full (writing ${step}). The repository is valid and holds every earlier snapshot; free space and run the backup again: it reuses what was stored.`,
           { repo: this.root, step },
         );
       throw error;
     }
-    return id;
   }
 }
 
