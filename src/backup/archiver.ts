@@ -131,16 +131,28 @@ async function _backup(
 
 const FILES_IN_FLIGHT = 3;
 
+/** Runs `work` on every item, `limit` at a time. After a failure no new item starts, and the
+ * call settles only when the running ones have, so nothing writes after it rejects. */
 async function forEachConcurrent<T>(
   items: T[],
   limit: number,
   work: (item: T) => Promise<void>,
 ): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) await work(items[next++] as T);
+    while (next < items.length && !failed) {
+      try {
+        await work(items[next++] as T);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (rejected) throw rejected.reason;
 }
 
 const unchanged = (a: TreeEntry, b: TreeEntry) =>
