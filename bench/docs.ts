@@ -123,7 +123,8 @@ export function docsPage(env: Environment, sections: Section[], oldPage: string)
       `<!-- bench:${part} -->\n## ${DATA[part].title}\n\nNot run yet: \`npm run bench -- --only ${part}\`.\n<!-- /bench:${part} -->`
     );
   });
-  return `${HEAD}\n${parts.join("\n\n")}\n`;
+  const backup = oldSection(oldPage, "backup"); // written by bench/backup.ts
+  return `${HEAD}\n${[...parts, ...(backup ? [backup] : [])].join("\n\n")}\n`;
 }
 
 export const NOUNS = { contacts: ["contacts", "vCard"], calendars: ["events", ".ics"] } as const;

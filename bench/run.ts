@@ -5,6 +5,7 @@ import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { runBackupBench } from "./backup.js";
 import { docsPage, type Environment, NOUNS, type Section } from "./docs.js";
 import { applyEdits, planEdits } from "./edit.js";
 import { applyEventEdits, planEventEdits } from "./edit-ics.js";
@@ -71,11 +72,14 @@ async function main(): Promise<number> {
       events: { type: "string", default: "20000" },
       only: { type: "string" },
       "no-docs": { type: "boolean" },
+      "backup-mib": { type: "string", default: "256" },
     },
   });
   const only = values.only;
+  if (only === "backup")
+    return runBackupBench(ROOT, size(values["backup-mib"], "backup-mib"), !values["no-docs"]);
   if (only !== undefined && only !== "contacts" && only !== "calendars")
-    throw new Error("--only must be contacts or calendars");
+    throw new Error("--only must be contacts, calendars or backup");
   const parts: PartSpec[] = [];
   if (only !== "calendars") parts.push(contactsPart(size(values.contacts, "contacts")));
   if (only !== "contacts") parts.push(calendarsPart(size(values.events, "events")));

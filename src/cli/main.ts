@@ -18,6 +18,13 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   device: async () => (await import("./commands/device.js")).deviceCommand,
   devices: async () => (await import("./commands/devices.js")).devicesCommand,
   pair: async () => (await import("./commands/pair.js")).pairCommand,
+  backup: async () => (await import("./commands/backup.js")).backupCommand,
+  snapshots: async () => (await import("./commands/snapshots.js")).snapshotsCommand,
+  ls: async () => (await import("./commands/ls.js")).lsCommand,
+  diff: async () => (await import("./commands/diff.js")).diffCommand,
+  restore: async () => (await import("./commands/restore.js")).restoreCommand,
+  verify: async () => (await import("./commands/verify.js")).verifyCommand,
+  forget: async () => (await import("./commands/forget.js")).forgetCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
