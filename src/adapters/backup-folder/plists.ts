@@ -31,10 +31,10 @@ export function readPlistDict(path: string): PlistDict {
 }
 
 /**
- * Reads Manifest.plist and refuses an encrypted backup: its Manifest.db and every file in it are
- * AES-encrypted with keys only the backup password unlocks.
+ * Reads Manifest.plist. An encrypted backup (its Manifest.db and every file AES-encrypted with
+ * keys only the backup password unlocks) is refused unless the caller can decrypt it.
  */
-export function readManifestPlist(dir: string): PlistDict {
+export function readManifestPlist(dir: string, options: { encryptedOk?: boolean } = {}): PlistDict {
   const path = join(dir, "Manifest.plist");
   if (!existsSync(path))
     throw new BackupError(
@@ -42,10 +42,12 @@ export function readManifestPlist(dir: string): PlistDict {
       { dir },
     );
   const manifest = readPlistDict(path);
-  if (manifest.IsEncrypted === true)
+  if (isEncrypted(manifest) && !options.encryptedOk)
     throw new EncryptedBackupError(
-      `The backup in ${dir} is encrypted. Cradle cannot read encrypted backups yet (they come with the backup work); make an unencrypted backup, or turn off "Encrypt local backup" in Finder, and try again.`,
+      `The backup in ${dir} is encrypted and no password was given. Import it with its password (cradle extract ... --password-file FILE, or CRADLE_BACKUP_PASSWORD), or turn off "Encrypt local backup" in Finder and back up again.`,
       { dir },
     );
   return manifest;
 }
+
+export const isEncrypted = (manifest: PlistDict): boolean => manifest.IsEncrypted === true;

@@ -6,21 +6,32 @@
  */
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Readable } from "node:stream";
+import { pipeline, type Readable } from "node:stream";
 import { BackupError } from "../../adapters/backup-folder/errors.js";
 import { BackupManifest, type ManifestRow } from "../../adapters/backup-folder/manifest.js";
-import { readPlistDict } from "../../adapters/backup-folder/plists.js";
+import { isEncrypted, readManifestPlist, readPlistDict } from "../../adapters/backup-folder/plists.js";
 import type { BackupSource, MissingEntry, SourceDevice, TreeEntry } from "../tree.js";
+import { decryptingStream } from "./content-cipher.js";
 import { assertSafeEntry } from "./entry-path.js";
 import { decodeMBFile, kindOfFlags, type MBFile } from "./mbfile.js";
+import { type BackupKeys, unlockBackup } from "./unlock.js";
+
+export interface BackupFolderSourceOptions {
+  /** The backup password; needed only when the backup is encrypted. Never logged. */
+  password?: string;
+}
 
 export class BackupFolderSource implements BackupSource {
   readonly uri: string;
   private readonly dir: string;
   private manifest?: BackupManifest;
+  private keys?: BackupKeys;
   private readonly missingEntries: MissingEntry[] = [];
 
-  constructor(dir: string) {
+  constructor(
+    dir: string,
+    private readonly options: BackupFolderSourceOptions = {},
+  ) {
     this.dir = resolve(dir);
     this.uri = `backup:${this.dir}`;
   }
@@ -60,7 +71,7 @@ export class BackupFolderSource implements BackupSource {
   }
 
   async *entries(): AsyncGenerator<TreeEntry> {
-    const manifest = this.openManifest();
+    const manifest = await this.openManifest();
     this.missingEntries.length = 0;
     for (const row of manifest.rows()) {
       const file = this.decode(row);
@@ -85,8 +96,18 @@ export class BackupFolderSource implements BackupSource {
   }
 
   async open(entry: TreeEntry): Promise<Readable> {
-    const found = this.openManifest().require(entry.domain, entry.relativePath);
-    return createReadStream(found.path);
+    const found = (await this.openManifest()).require(entry.domain, entry.relativePath);
+    const content = createReadStream(found.path);
+    if (!this.keys) return content;
+    const file = this.decode(found);
+    const where = `${this.uri} ${entry.domain}/${entry.relativePath}`;
+    if (!file.encryptionKey)
+      throw new BackupError(`${where} has no EncryptionKey in its record, though the backup is encrypted.`, {
+        dir: this.dir,
+      });
+    const key = this.keys.fileKey(file.encryptionKey, file.protectionClass, where);
+    // pipeline() destroys the decrypting end with the read's error, so the reader sees it.
+    return pipeline(content, decryptingStream(key, file.size, where), () => undefined);
   }
 
   missing(): MissingEntry[] {
@@ -98,8 +119,14 @@ export class BackupFolderSource implements BackupSource {
     this.manifest = undefined;
   }
 
-  private openManifest(): BackupManifest {
-    this.manifest ??= BackupManifest.open(this.dir);
+  /** Opens Manifest.db once; an encrypted backup is unlocked with the password first. */
+  private async openManifest(): Promise<BackupManifest> {
+    if (this.manifest) return this.manifest;
+    const plist = readManifestPlist(this.dir, { encryptedOk: this.options.password !== undefined });
+    if (isEncrypted(plist)) {
+      this.keys = await unlockBackup(plist, this.options.password as string, this.dir);
+      this.manifest = BackupManifest.open(this.dir, this.keys.decryptManifest);
+    } else this.manifest = BackupManifest.open(this.dir);
     return this.manifest;
   }
 
