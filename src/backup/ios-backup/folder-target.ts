@@ -8,10 +8,9 @@ import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { open, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
-import { PassThrough, type Readable, type Transform, Writable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { PassThrough, type Readable, type Transform } from "node:stream";
 import { backupFileId } from "../../adapters/backup-folder/manifest.js";
-import { syncDirectory } from "../../adapters/shared/atomic-write.js";
+import { syncDirectory, writeStreamToNewFile } from "../../adapters/shared/atomic-write.js";
 import type { RestoreTarget, SourceDevice, TreeEntry } from "../tree.js";
 import { assertSafeEntry } from "./entry-path.js";
 import { BackupEntryError } from "./errors.js";
@@ -134,21 +133,9 @@ export class BackupFolderTarget implements RestoreTarget {
     });
     const storedHasher = new PassThrough();
     storedHasher.on("data", (chunk: Buffer) => digest.update(chunk));
-    const handle = await open(join(work.root, sub, fileID), "wx", 0o600);
-    try {
-      const source = content ?? PassThrough.from([]);
-      const stages = sealed ? [plainCounter, sealed.cipher, storedHasher] : [plainCounter, storedHasher];
-      // A sink of our own: a FileHandle write stream with autoClose off never lets sync() settle.
-      const sink = new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          handle.write(chunk).then(() => done(), done);
-        },
-      });
-      await pipeline([source, ...stages, sink]);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    const source = content ?? PassThrough.from([]);
+    const stages = sealed ? [plainCounter, sealed.cipher, storedHasher] : [plainCounter, storedHasher];
+    await writeStreamToNewFile(join(work.root, sub, fileID), [source, ...stages]);
     return {
       size,
       digest: new Uint8Array(digest.digest()),
