@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   conflicts: async () => (await import("./commands/conflicts.js")).conflictsCommand,
   demo: async () => (await import("./commands/demo.js")).demoCommand,
   device: async () => (await import("./commands/device.js")).deviceCommand,
+  extract: async () => (await import("./commands/extract.js")).extractCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

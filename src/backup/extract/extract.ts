@@ -1,10 +1,9 @@
 /**
  * `extract`: a device's contacts, calendars, photos or messages as files a computer opens
  * (vCards, .ics, photo files, text), from anything that lists device files (DeviceFiles).
- * The output folder must be new or empty, so nothing of the user's is overwritten.
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type { ReadError } from "../../core/endpoint.js";
 import type { DeviceFiles } from "./device-files.js";
 import { ExtractError } from "./errors.js";
@@ -27,13 +26,33 @@ export interface ExtractResult {
   errors: ReadError[];
 }
 
+/**
+ * Writes into `toDir`, which must be new or empty; if extraction fails part way, the folder is
+ * emptied again (or removed, when extract made it), so a failure leaves nothing half-written.
+ */
 export async function extract(
   files: DeviceFiles,
   kind: ExtractKind,
   toDirArg: string,
 ): Promise<ExtractResult> {
   const to = resolve(toDirArg);
-  prepareOutput(to);
+  const existed = existsSync(to);
+  if (existed && (!statSync(to).isDirectory() || readdirSync(to).length > 0))
+    throw new ExtractError(
+      `${to} is not an empty folder; extract writes into a new or empty one, so nothing there is overwritten.`,
+      { to },
+    );
+  mkdirSync(to, { recursive: true, mode: 0o700 });
+  try {
+    return await extractInto(files, kind, to);
+  } catch (error) {
+    if (existed) for (const name of readdirSync(to)) rmSync(join(to, name), { recursive: true, force: true });
+    else rmSync(to, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function extractInto(files: DeviceFiles, kind: ExtractKind, to: string): Promise<ExtractResult> {
   const base = { kind, source: files.uri, to };
   switch (kind) {
     case "contacts":
@@ -48,15 +67,4 @@ export async function extract(
       return { ...base, files: chats, messages, errors: [] };
     }
   }
-}
-
-function prepareOutput(to: string): void {
-  if (existsSync(to) && (!statSync(to).isDirectory() || readdirSync(to).length > 0))
-    throw new ExtractError(
-      `${to} is not an empty folder; extract writes into a new or empty one, so nothing there is overwritten.`,
-      {
-        to,
-      },
-    );
-  mkdirSync(to, { recursive: true, mode: 0o700 });
 }

@@ -199,3 +199,16 @@ describe("extract: refusals", () => {
     expect(readdirSync(out)).toEqual(["mine.txt"]);
   });
 });
+
+describe("extract: a failure leaves nothing", () => {
+  it("a wrong password removes the output folder it made", async () => {
+    const root = tempRoot();
+    const backup = await exportedBackup(phoneHome(root), join(root, "backup"), "right");
+    const source = new BackupFolderSource(backup, { password: "wrong" });
+    await expect(extract(sourceFiles(source), "messages", join(root, "out"))).rejects.toMatchObject({
+      code: "WrongPasswordError",
+    });
+    await source.close();
+    expect(readdirSync(root).sort()).toEqual(["backup", "home"]);
+  });
+});
