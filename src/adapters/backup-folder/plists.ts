@@ -9,7 +9,8 @@ import { BackupError, EncryptedBackupError } from "./errors.js";
 
 export type PlistDict = { [key: string]: PlistValue };
 
-const isDict = (value: PlistValue): value is PlistDict =>
+/** A plist dictionary, as opposed to an array, data, a date or a scalar. */
+export const isPlistDict = (value: PlistValue | undefined): value is PlistDict =>
   typeof value === "object" &&
   value !== null &&
   !Array.isArray(value) &&
@@ -26,7 +27,7 @@ export function readPlistDict(path: string): PlistDict {
   } catch (error) {
     throw new BackupError(`${path} is not a readable plist (${(error as Error).message}).`, { path });
   }
-  if (!isDict(value)) throw new BackupError(`${path} does not hold a plist dictionary.`, { path });
+  if (!isPlistDict(value)) throw new BackupError(`${path} does not hold a plist dictionary.`, { path });
   return value;
 }
 

@@ -4,6 +4,7 @@
  * seconds, size, a link's target) and, in encrypted backups, the file's wrapped key.
  */
 import { buildBinary, type PlistValue, parseBinary } from "plist";
+import { isPlistDict, type PlistDict } from "../../adapters/backup-folder/plists.js";
 import type { EntryKind, TreeEntry } from "../tree.js";
 
 /** Manifest.db Files.flags. */
@@ -29,17 +30,10 @@ export interface MBFile {
   encryptionKey?: Uint8Array;
 }
 
-type Dict = { [key: string]: PlistValue };
 type Uid = { UID: number };
 
-const isDict = (value: unknown): value is Dict =>
-  typeof value === "object" &&
-  value !== null &&
-  !Array.isArray(value) &&
-  !(value instanceof Uint8Array) &&
-  !(value instanceof Date);
-const isUid = (value: unknown): value is Uid =>
-  isDict(value) && typeof value.UID === "number" && Object.keys(value).length === 1;
+const isUid = (value: PlistValue | undefined): value is Uid =>
+  isPlistDict(value) && typeof value.UID === "number" && Object.keys(value).length === 1;
 
 /** The kind a Manifest.db flags value names, or undefined for one Cradle does not know. */
 export function kindOfFlags(flags: number): EntryKind | undefined {
@@ -71,7 +65,7 @@ export function encodeMBFile(file: MBFile): Buffer {
     objects.push(value);
     return { UID: objects.length - 1 };
   };
-  const root: Dict = {};
+  const root: PlistDict = {};
   add(root);
   root.RelativePath = add(file.relativePath);
   // Sizes past 4 GiB must stay integers; the plist encoder writes bigints as 8-byte ints.
@@ -88,7 +82,7 @@ export function encodeMBFile(file: MBFile): Buffer {
   if (file.digest) root.Digest = file.digest;
   if (file.linkTarget !== undefined) root.Target = add(file.linkTarget);
   if (file.encryptionKey) {
-    const key: Dict = { "NS.data": file.encryptionKey };
+    const key: PlistDict = { "NS.data": file.encryptionKey };
     root.EncryptionKey = add(key);
     key.$class = add({ $classname: "NSMutableData", $classes: ["NSMutableData", "NSData", "NSObject"] });
   }
@@ -106,13 +100,13 @@ export function encodeMBFile(file: MBFile): Buffer {
 /** Decodes a Files.file blob; throws Error (the caller names the row) on anything malformed. */
 export function decodeMBFile(blob: Uint8Array, kind: EntryKind): MBFile {
   const archive = parseBinary(blob);
-  if (!isDict(archive) || !Array.isArray(archive.$objects) || !isDict(archive.$top))
+  if (!isPlistDict(archive) || !Array.isArray(archive.$objects) || !isPlistDict(archive.$top))
     throw new Error("not an NSKeyedArchiver archive");
   const objects = archive.$objects;
   const deref = (value: PlistValue | undefined): PlistValue | undefined =>
     isUid(value) ? objects[value.UID] : value;
   const root = deref(archive.$top.root);
-  if (!isDict(root)) throw new Error("the archive has no MBFile root");
+  if (!isPlistDict(root)) throw new Error("the archive has no MBFile root");
   const int = (key: string, fallback?: number): number => {
     const value = root[key] ?? fallback;
     if (typeof value !== "number" || !Number.isFinite(value))
@@ -123,7 +117,7 @@ export function decodeMBFile(blob: Uint8Array, kind: EntryKind): MBFile {
   if (typeof relativePath !== "string") throw new Error("MBFile RelativePath is not a string");
   const target = deref(root.Target);
   const key = deref(root.EncryptionKey);
-  const keyData = isDict(key) ? key["NS.data"] : undefined;
+  const keyData = isPlistDict(key) ? key["NS.data"] : undefined;
   const digest = root.Digest;
   return {
     relativePath,
