@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { DeviceLinkChannel } from "../../../src/device/devicelink/channel.js";
 import { DeviceLinkError } from "../../../src/device/devicelink/errors.js";
 import {
   FILE_CODE,
@@ -21,11 +22,16 @@ import {
   sendStatusResponse,
 } from "../../../src/device/devicelink/messages.js";
 import { buildBinaryPlist } from "../../../src/device/plist/index.js";
-import { type LinkPair, linkPair } from "./pair.js";
+import { type SocketPair, socketPair } from "../socket-pair.js";
 
-let pair: LinkPair;
+let pair: SocketPair & { device: DeviceLinkChannel; host: DeviceLinkChannel };
 beforeEach(async () => {
-  pair = await linkPair();
+  const sockets = await socketPair();
+  pair = {
+    ...sockets,
+    device: new DeviceLinkChannel(sockets.deviceReader, sockets.deviceSocket),
+    host: new DeviceLinkChannel(sockets.hostReader, sockets.hostSocket),
+  };
 });
 afterEach(() => pair.close());
 

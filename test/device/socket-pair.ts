@@ -1,5 +1,5 @@
 /**
- * Two ends of a real Unix socket in a temp dir, each with a DeviceLink channel: the device handler
+ * Two ends of a real Unix socket in a temp dir, each with an exact reader: the device handler
  * runs on one, the Cradle client on the other, as they would across usbmuxd.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -7,7 +7,7 @@ import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { DeviceLinkChannel, type ExactReader } from "../../../src/device/devicelink/channel.js";
+import type { ExactReader } from "../../src/device/plist/channel.js";
 
 /** Exact reads over a socket, for tests until device-core's ByteReader is merged. */
 export class TestReader implements ExactReader {
@@ -56,15 +56,15 @@ export class TestReader implements ExactReader {
   }
 }
 
-export interface LinkPair {
-  device: DeviceLinkChannel;
-  host: DeviceLinkChannel;
+export interface SocketPair {
+  deviceReader: TestReader;
+  hostReader: TestReader;
   deviceSocket: Socket;
   hostSocket: Socket;
   close(): void;
 }
 
-export async function linkPair(): Promise<LinkPair> {
+export async function socketPair(): Promise<SocketPair> {
   const dir = mkdtempSync(join(tmpdir(), "cradle-dl-"));
   const path = join(dir, "s");
   let accept: (socket: Socket) => void = () => undefined;
@@ -79,8 +79,8 @@ export async function linkPair(): Promise<LinkPair> {
   const hostSocket = connect(path);
   const deviceSocket = await accepted;
   return {
-    device: new DeviceLinkChannel(new TestReader(deviceSocket, "the host"), deviceSocket),
-    host: new DeviceLinkChannel(new TestReader(hostSocket, "the device"), hostSocket),
+    deviceReader: new TestReader(deviceSocket, "the host"),
+    hostReader: new TestReader(hostSocket, "the device"),
     deviceSocket,
     hostSocket,
     close() {
