@@ -17,6 +17,18 @@ import { readManifestPlist } from "./plists.js";
 /** Files.flags: 1 file, 2 directory, 4 symlink. */
 export const FileFlags = { file: 1, directory: 2, symlink: 4 } as const;
 
+/** One Files row as stored, with its MBFile blob (`file`). */
+export interface ManifestRow {
+  fileID: string;
+  domain: string;
+  relativePath: string;
+  flags: number;
+  file: Buffer | null;
+}
+
+/** Rows per query when walking the whole manifest: bounded memory on backups of 100,000 files. */
+const PAGE = 1000;
+
 export interface BackupFile {
   fileID: string;
   domain: string;
@@ -82,10 +94,31 @@ export class BackupManifest {
       .prepare("SELECT fileID, domain, relativePath, flags FROM Files WHERE domain = ? AND relativePath = ?")
       .all(domain, relativePath) as Omit<BackupFile, "path">[];
     if (rows.length === 0) return undefined;
-    const expected = backupFileId(domain, relativePath);
-    for (const row of rows) this.checkFileId(row, expected);
+    for (const row of rows) this.checkFileId(row);
     const row = rows[0] as Omit<BackupFile, "path">;
     return { ...row, path: this.contentPath(row) };
+  }
+
+  /**
+   * Every row, domains and paths in order (so a folder comes before what it holds), each checked:
+   * a fileID that is not sha1(domain-relativePath) is refused.
+   */
+  *rows(): Generator<ManifestRow> {
+    const first = this.db.prepare(
+      "SELECT fileID, domain, relativePath, flags, file FROM Files ORDER BY domain, relativePath LIMIT ?",
+    );
+    const next = this.db.prepare(
+      "SELECT fileID, domain, relativePath, flags, file FROM Files WHERE (domain, relativePath) > (?, ?) ORDER BY domain, relativePath LIMIT ?",
+    );
+    let page = first.all(PAGE) as ManifestRow[];
+    while (page.length > 0) {
+      for (const row of page) {
+        this.checkFileId(row);
+        yield row;
+      }
+      const last = page[page.length - 1] as ManifestRow;
+      page = next.all(last.domain, last.relativePath, PAGE) as ManifestRow[];
+    }
   }
 
   /** Like find(), but a missing or non-file entry is an error naming the domain and path. */
@@ -115,7 +148,13 @@ export class BackupManifest {
   }
 
   /** A fileID that is not sha1(domain-relativePath) could point anywhere: refuse it. */
-  private checkFileId(row: Omit<BackupFile, "path">, expected: string): void {
+  private checkFileId(row: Omit<BackupFile, "path">): void {
+    if (typeof row.domain !== "string" || typeof row.relativePath !== "string")
+      throw new BackupError(
+        `Manifest.db in ${this.dir} has a row (fileID ${JSON.stringify(row.fileID)}) whose domain or relativePath is not text; refusing to read a damaged or hostile backup.`,
+        { dir: this.dir, fileID: row.fileID },
+      );
+    const expected = backupFileId(row.domain, row.relativePath);
     const where = `${row.domain}/${row.relativePath}`;
     if (typeof row.fileID !== "string" || !FILE_ID.test(row.fileID))
       throw new BackupError(
@@ -133,7 +172,7 @@ export class BackupManifest {
    * `DIR/xx/fileID`, or the flat `DIR/fileID` of backups up to iOS 10.2. The real path must stay
    * inside DIR: a symlinked subfolder or file must not lead the read elsewhere.
    */
-  private contentPath(row: Omit<BackupFile, "path">): string {
+  contentPath(row: Omit<BackupFile, "path">): string {
     const nested = join(this.dir, row.fileID.slice(0, 2), row.fileID);
     const flat = join(this.dir, row.fileID);
     const path = !existsSync(nested) && existsSync(flat) ? flat : nested;
