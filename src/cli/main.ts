@@ -16,6 +16,13 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   conflicts: async () => (await import("./commands/conflicts.js")).conflictsCommand,
   demo: async () => (await import("./commands/demo.js")).demoCommand,
   device: async () => (await import("./commands/device.js")).deviceCommand,
+  backup: async () => (await import("./commands/backup.js")).backupCommand,
+  snapshots: async () => (await import("./commands/snapshots.js")).snapshotsCommand,
+  ls: async () => (await import("./commands/ls.js")).lsCommand,
+  diff: async () => (await import("./commands/diff.js")).diffCommand,
+  restore: async () => (await import("./commands/restore.js")).restoreCommand,
+  verify: async () => (await import("./commands/verify.js")).verifyCommand,
+  forget: async () => (await import("./commands/forget.js")).forgetCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

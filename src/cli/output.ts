@@ -6,7 +6,8 @@
 export interface Output {
   json: boolean;
   data(value: unknown, text: () => string): void;
-  progress(p: { phase: string; loaded: number; total: number }): void;
+  /** `detail`, when given, replaces "loaded/total" after the bar (files, bytes, speed, ETA). */
+  progress(p: { phase: string; loaded: number; total: number; detail?: string }): void;
   done(): void;
 }
 
@@ -27,12 +28,12 @@ export function createOutput(json: boolean, stdout = process.stdout, stderr = pr
       drawn = false;
       stdout.write(json ? `${JSON.stringify(value, jsonReplacer, 2)}\n` : `${text()}\n`);
     },
-    progress({ phase, loaded, total }) {
+    progress({ phase, loaded, total, detail }) {
       if (!bar || total === 0) return;
       const width = 30;
       const filled = Math.round((loaded / total) * width);
       stderr.write(
-        `\r\x1b[K${phase} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${loaded}/${total}`,
+        `\r\x1b[K${phase} [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${detail ?? `${loaded}/${total}`}`,
       );
       drawn = true;
     },

@@ -27,3 +27,13 @@ export function defaultStateFile(
     .slice(0, 16);
   return join(stateHome(env), `${domain}-${group}.sqlite`);
 }
+
+/**
+ * The default backup repository: $CRADLE_HOME/repo, else $XDG_DATA_HOME/cradle/repo (default
+ * ~/.local/share/cradle/repo). Backups are data, not state: they belong under the data home.
+ */
+export function defaultRepo(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CRADLE_HOME) return join(env.CRADLE_HOME, "repo");
+  const xdg = env.XDG_DATA_HOME || join(env.HOME || homedir(), ".local", "share");
+  return join(xdg, "cradle", "repo");
+}
