@@ -11,7 +11,9 @@
 
 import type { Writable } from "node:stream";
 import { CradleError } from "../../core/errors.js";
+import { ByteReader } from "../byte-reader.js";
 import type { ExactReader } from "../plist/channel.js";
+import type { VirtualService } from "../service.js";
 
 export const AFC_SERVICE = "com.apple.afc";
 const MAGIC = Buffer.from("CFA6LPAA", "latin1");
@@ -111,3 +113,9 @@ export async function serveAfc(reader: ExactReader, stream: Writable): Promise<v
     }
   }
 }
+
+export const afcService: VirtualService = {
+  name: AFC_SERVICE,
+  ssl: false,
+  handler: (connection) => serveAfc(new ByteReader(connection, "the host"), connection),
+};

@@ -20,7 +20,8 @@ import { BackupFolderTarget } from "../../backup/ios-backup/folder-target.js";
 import { IosTreeSource } from "../../backup/sources/ios-tree.js";
 import { IosTreeTarget } from "../../backup/targets/ios-tree.js";
 import type { BackupSource, RestoreTarget, TreeEntry } from "../../backup/tree.js";
-import type { DeviceLinkChannel } from "../devicelink/channel.js";
+import { ByteReader } from "../byte-reader.js";
+import { DeviceLinkChannel } from "../devicelink/channel.js";
 import { DeviceLinkError } from "../devicelink/errors.js";
 import {
   type IncomingFile,
@@ -38,9 +39,13 @@ import {
   sendProcessMessage,
 } from "../devicelink/messages.js";
 import { DeviceProtocolError } from "../errors.js";
-import { agreeOnVersion, MOBILEBACKUP2_DEVICELINK_VERSION } from "../mobilebackup2/messages.js";
+import {
+  agreeOnVersion,
+  MOBILEBACKUP2_DEVICELINK_VERSION,
+  MOBILEBACKUP2_SERVICE,
+} from "../mobilebackup2/messages.js";
 import { type PlistDict, PlistReal, parsePlistDict } from "../plist/index.js";
-import type { VirtualDeviceContext } from "../service.js";
+import type { VirtualDeviceContext, VirtualService } from "../service.js";
 
 /** MBErrorDomain codes a device answers with. */
 const MB_ERROR = { ok: 0, failed: 1, noSpace: 105 } as const;
@@ -73,6 +78,14 @@ export async function serveMobileBackup2(
     await sendProcessMessage(channel, answer);
   }
 }
+
+/** Real devices since iOS 13 speak TLS on this service. */
+export const mobileBackup2Service: VirtualService = {
+  name: MOBILEBACKUP2_SERVICE,
+  ssl: true,
+  handler: (connection, context) =>
+    serveMobileBackup2(new DeviceLinkChannel(new ByteReader(connection, "the host"), connection), context),
+};
 
 async function answerRequest(
   channel: DeviceLinkChannel,

@@ -3,9 +3,14 @@
  * the service it failed to start) and waits 30 s when Shutdown is not answered with ProxyDeath.
  * A name posted on a connection that observes it is relayed back, as the device would.
  */
-
-import { receiveNotificationCommand, sendNotificationCommand } from "../notification-proxy/messages.js";
-import type { PlistChannel } from "../plist/channel.js";
+import { ByteReader } from "../byte-reader.js";
+import {
+  NOTIFICATION_PROXY_SERVICE,
+  receiveNotificationCommand,
+  sendNotificationCommand,
+} from "../notification-proxy/messages.js";
+import { PlistChannel } from "../plist/channel.js";
+import type { VirtualService } from "../service.js";
 
 export async function serveNotificationProxy(channel: PlistChannel): Promise<void> {
   const observed = new Set<string>();
@@ -21,3 +26,10 @@ export async function serveNotificationProxy(channel: PlistChannel): Promise<voi
     }
   }
 }
+
+export const notificationProxyService: VirtualService = {
+  name: NOTIFICATION_PROXY_SERVICE,
+  ssl: false,
+  handler: (connection) =>
+    serveNotificationProxy(new PlistChannel(new ByteReader(connection, "the host"), connection, "xml")),
+};
