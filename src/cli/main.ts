@@ -23,6 +23,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   restore: async () => (await import("./commands/restore.js")).restoreCommand,
   verify: async () => (await import("./commands/verify.js")).verifyCommand,
   forget: async () => (await import("./commands/forget.js")).forgetCommand,
+  devices: async () => (await import("./commands/devices.js")).devicesCommand,
+  pair: async () => (await import("./commands/pair.js")).pairCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -52,8 +52,7 @@ export async function readPlistMessage(
     );
   const body = await reader.read(length, "a plist message", timeoutMs);
   try {
-    // plist's parse takes bytes as binary only; XML goes in as text.
-    return isBinary(body) ? parse(body) : parse(body.toString("utf8"));
+    return parsePlistBytes(body);
   } catch (error) {
     throw new DeviceProtocolError(`${reader.peer} sent a message that is not a valid plist.`, {
       peer: reader.peer,
@@ -82,4 +81,14 @@ export async function readPlistDict(
   return value;
 }
 
-const isBinary = (bytes: Buffer) => bytes.subarray(0, 6).toString("latin1") === "bplist";
+/**
+ * A plist in either encoding. plist's parse takes bytes as binary only, so XML goes in as text;
+ * bytes that are neither are refused before the XML parser sees them (it logs what it rejects).
+ */
+export function parsePlistBytes(bytes: Uint8Array): PlistValue {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buffer.subarray(0, 6).toString("latin1") === "bplist") return parse(buffer);
+  const text = buffer.toString("utf8");
+  if (!/^\s*</.test(text.replace(/^\uFEFF/, ""))) throw new Error("neither an XML nor a binary plist");
+  return parse(text);
+}

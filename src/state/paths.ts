@@ -37,3 +37,18 @@ export function defaultRepo(env: NodeJS.ProcessEnv = process.env): string {
   const xdg = env.XDG_DATA_HOME || join(env.HOME || homedir(), ".local", "share");
   return join(xdg, "cradle", "repo");
 }
+
+/** Pair records Cradle made with devices (secrets: mode 0600 files in a 0700 folder). */
+export function pairRecordsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(stateHome(env), "pair-records");
+}
+
+/**
+ * Sockets of running servers (`cradle device serve`): $CRADLE_HOME/run, else
+ * $XDG_RUNTIME_DIR/cradle, else a run folder in the state dir.
+ */
+export function runDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CRADLE_HOME) return join(env.CRADLE_HOME, "run");
+  if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, "cradle");
+  return join(stateHome(env), "run");
+}

@@ -1,5 +1,8 @@
 import { execFile } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
+import { parse } from "plist";
 import { afterEach, describe, expect } from "vitest";
 import { type ServedFixture, serveFixture } from "../device/serve-helpers.js";
 import { withPeer } from "./peer.js";
@@ -33,6 +36,46 @@ describe("libimobiledevice 1.3.0 tools accept the virtual iPhone", () => {
       expect(stdout).toContain("ProductVersion: 18.1");
       expect(stdout).toContain(`DeviceName: ${fixture.served.name}`);
       expect(fixture.errors).toEqual([]);
+    },
+  );
+
+  withPeer("ideviceinfo", "libimobiledevice-utils")(
+    "ideviceinfo -q com.apple.mobile.data_sync reflects the iCloud switches of Accounts3.sqlite",
+    async () => {
+      fixture = await serveFixture({ icloud: ["contacts"] });
+      const { stdout } = await tool(fixture, "ideviceinfo", ["-q", "com.apple.mobile.data_sync", "-x"]);
+      const value = parse(stdout) as Record<string, { Sources: string[] }>;
+      expect(value.Contacts?.Sources).toEqual(["iCloud"]);
+      expect(value.Calendars?.Sources).toEqual([]);
+      const tethered = await tool(fixture, "ideviceinfo", [
+        "-q",
+        "com.apple.mobile.tethered_sync",
+        "-k",
+        "Contacts",
+      ]);
+      expect(tethered.stdout).toContain("DisableTethered: true");
+    },
+  );
+
+  withPeer("idevicepair", "libimobiledevice-utils")(
+    "idevicepair pair, then validate, then unpair; the record usbmuxd keeps is mode 0600",
+    async () => {
+      fixture = await serveFixture();
+      const udid = fixture.served.udid;
+      const paired = await tool(fixture, "idevicepair", ["pair"]);
+      expect(paired.stdout).toContain(`SUCCESS: Paired with device ${udid}`);
+      const record = join(fixture.dir, "usbmuxd-records", `${udid}.plist`);
+      expect(statSync(record).mode & 0o777).toBe(0o600);
+      const validated = await tool(fixture, "idevicepair", ["validate"]);
+      expect(validated.stdout).toContain(`SUCCESS: Validated pairing with device ${udid}`);
+      const name = await tool(fixture, "idevicename", []);
+      expect(name.stdout.trim()).toBe(fixture.served.name);
+      const hosts = join(fixture.home, "Library", "Lockdown", "pair_records");
+      expect(readdirSync(hosts)).toHaveLength(1);
+      await tool(fixture, "idevicepair", ["unpair"]);
+      // Both sides forgot each other: usbmuxd's record and the device's trust in that host are gone.
+      expect(existsSync(record)).toBe(false);
+      expect(readdirSync(hosts)).toEqual([]);
     },
   );
 });

@@ -17,7 +17,8 @@ import type { Output } from "../output.js";
 export const deviceCommand: Command = {
   usage:
     "cradle device create DIR [--name NAME] [--sample N] [--icloud contacts,calendars,photos] [--seed S] [--json]\n" +
-    "       cradle device info DIR [--json]",
+    "       cradle device info DIR|device:UDID [--json]\n" +
+    "       cradle device serve DIR [--socket ADDR] [--json]",
   summary: "make a virtual iPhone to sync with, or show what a device folder holds",
   help: `create writes a virtual iPhone into DIR (new or empty): an iOS home tree laid out like
 /var/mobile, which "cradle sync contacts ios:DIR ..." syncs with. The same --seed (default
@@ -30,14 +31,22 @@ Not created yet: ${DEVICE_PATHS.calendar} (calendar sample data) and
 ${DEVICE_PATHS.photos} with Media/DCIM (photos).
 
 info shows a device folder's identity, the records per domain and which domains iCloud syncs.
-DIR may also be written ios:DIR.
+DIR may also be written ios:DIR. With device:UDID it asks a paired device over usbmuxd instead.
+
+serve serves the virtual iPhone in DIR as a usbmuxd socket (lockdownd with pairing and TLS), at
+ADDR (UNIX:/path or host:port, the syntax of USBMUXD_SOCKET_ADDRESS; default
+$CRADLE_HOME/run/usbmuxd.sock), until interrupted. It prints the USBMUXD_SOCKET_ADDRESS=... line
+that points libimobiledevice's tools (idevice_id, ideviceinfo, idevicepair) and Cradle at it.
 
 ${EXIT_STATUS}`,
   async run(args, out) {
     const [action, ...rest] = args;
     if (action === "create") return create(rest, out);
     if (action === "info") return info(rest, out);
-    throw new UsageError(`device takes "create" or "info", not ${action ? `"${action}"` : "nothing"}.`);
+    if (action === "serve") return (await import("./device-serve.js")).serve(rest, out);
+    throw new UsageError(
+      `device takes "create", "info" or "serve", not ${action ? `"${action}"` : "nothing"}.`,
+    );
   },
 };
 
@@ -69,11 +78,18 @@ function create(args: string[], out: Output): number {
   return 0;
 }
 
-function info(args: string[], out: Output): number {
+async function info(args: string[], out: Output): Promise<number> {
   const { positionals } = asUsage(() =>
     parseArgs({ args, allowPositionals: true, options: { json: { type: "boolean" } } }),
   );
-  const device = deviceInfo(onePositional(positionals, "info"));
+  const location = onePositional(positionals, "info");
+  if (location.startsWith("device:")) {
+    const { liveDeviceInfo, describeLiveInfo } = await import("./device-info-live.js");
+    const live = await liveDeviceInfo({ udid: location.slice("device:".length) });
+    out.data(live, () => describeLiveInfo(live));
+    return 0;
+  }
+  const device = deviceInfo(location);
   out.data(device, () => describeInfo(device));
   return 0;
 }

@@ -114,7 +114,6 @@ export class LockdownClient {
     if (this.tlsSession) {
       this.connection = await this.tlsSession.stop({ sendCloseNotify: true });
       this.tlsSession = undefined;
-      await skipTlsRecords(this.connection);
     }
   }
 
@@ -136,6 +135,8 @@ export class LockdownClient {
 
   private async request(request: string, fields: Dict = {}): Promise<Dict> {
     await writePlistMessage(this.connection.stream, { Label: this.label, Request: request, ...fields });
+    // A device that left TLS may have sent its close_notify; it precedes the plaintext reply.
+    if (!this.tlsSession) await skipTlsRecords(this.connection);
     const reply = await readPlistDict(this.connection.reader, { timeoutMs: PLIST_REPLY_TIMEOUT_MS });
     if (!reply)
       throw new DeviceProtocolError(`lockdownd closed the connection without answering ${request}.`, {

@@ -6,11 +6,11 @@
  * port for a registered service and answers InvalidService for any other name.
  */
 import { createPublicKey, type KeyObject, randomBytes, randomUUID, X509Certificate } from "node:crypto";
-import { build, type PlistValue, parse } from "plist";
+import { build, type PlistValue } from "plist";
 import { ByteReader } from "../byte-reader.js";
 import type { DeviceConnection } from "../connection.js";
-import type { PairRecordStore } from "../pairing/record-store.js";
-import { readPlistDict, writePlistMessage } from "../plist-service.js";
+import { isRecordId, type PairRecordStore } from "../pairing/record-store.js";
+import { parsePlistBytes, readPlistDict, writePlistMessage } from "../plist-service.js";
 import type { VirtualService } from "../service.js";
 import { skipTlsRecords, startTls, type TlsCredentials, type TlsSession } from "../tls-session.js";
 import { LOCKDOWN_TYPE } from "./client.js";
@@ -152,7 +152,11 @@ function credentialsFor(host: HostRecord, key: KeyObject): TlsCredentials {
 function checkPairRecord(value: PlistValue | undefined, ownKey: KeyObject): string | undefined {
   const record = (value ?? {}) as Dict;
   const certificates = ["DeviceCertificate", "HostCertificate", "RootCertificate"] as const;
-  if (typeof record.HostID !== "string" || certificates.some((c) => !(record[c] instanceof Uint8Array)))
+  if (
+    typeof record.HostID !== "string" ||
+    !isRecordId(record.HostID) ||
+    certificates.some((c) => !(record[c] instanceof Uint8Array))
+  )
     return "InvalidPairRecord";
   try {
     const deviceCertificate = new X509Certificate(Buffer.from(record.DeviceCertificate as Uint8Array));
@@ -172,12 +176,7 @@ async function knownHost(
   hosts: PairRecordStore,
   hostId: PlistValue | undefined,
 ): Promise<HostRecord | undefined> {
-  if (typeof hostId !== "string") return undefined;
-  let bytes: Buffer | undefined;
-  try {
-    bytes = await hosts.read(hostId);
-  } catch {
-    return undefined; // not a UDID-shaped id: no host by that name
-  }
-  return bytes ? (parse(bytes.toString("utf8")) as unknown as HostRecord) : undefined;
+  if (typeof hostId !== "string" || !isRecordId(hostId)) return undefined;
+  const bytes = await hosts.read(hostId);
+  return bytes ? (parsePlistBytes(bytes) as unknown as HostRecord) : undefined;
 }

@@ -4,15 +4,10 @@
  * key, the HostID and SystemBUID lockdownd knows the host by, and the EscrowBag the device hands
  * back. PEM bytes travel as <data>. The private keys in it are secrets: mode 0600, never logged.
  */
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  type KeyObject,
-  randomUUID,
-} from "node:crypto";
-import { build, parse } from "plist";
+import { createPublicKey, generateKeyPairSync, type KeyObject, randomUUID } from "node:crypto";
+import { build } from "plist";
 import { PairingError } from "../errors.js";
+import { parsePlistBytes } from "../plist-service.js";
 import { buildCertificate, pem } from "./x509.js";
 
 export interface PairRecord {
@@ -91,9 +86,7 @@ export function encodePairRecord(record: PairRecord): Buffer {
 export function decodePairRecord(bytes: Uint8Array, source: string): PairRecord {
   let value: unknown;
   try {
-    const buffer = Buffer.from(bytes);
-    value =
-      buffer.subarray(0, 6).toString("latin1") === "bplist" ? parse(buffer) : parse(buffer.toString("utf8"));
+    value = parsePlistBytes(bytes);
   } catch (error) {
     throw new PairingError(
       `The pair record in ${source} is not a valid plist (${(error as Error).message}).`,
@@ -122,10 +115,4 @@ export function decodePairRecord(bytes: Uint8Array, source: string): PairRecord 
     ...(dict.EscrowBag instanceof Uint8Array ? { EscrowBag: Buffer.from(dict.EscrowBag) } : {}),
     ...(typeof dict.WiFiMACAddress === "string" ? { WiFiMACAddress: dict.WiFiMACAddress } : {}),
   };
-}
-
-/** The host side's TLS identity from a record. */
-export function hostCredentials(record: PairRecord): { cert: Buffer; key: Buffer } {
-  createPrivateKey(record.HostPrivateKey); // fails early, naming no key material, if it is unusable
-  return { cert: record.HostCertificate, key: record.HostPrivateKey };
 }

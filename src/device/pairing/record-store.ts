@@ -14,6 +14,9 @@ import { PairingError } from "../errors.js";
 const SECRET_MODE = 0o600;
 const SYSTEM_CONFIGURATION = "SystemConfiguration.plist";
 
+/** UDIDs and HostIDs come from peers: only hex digits and dashes may name a file. */
+export const isRecordId = (id: string) => /^[0-9A-Fa-f-]{1,64}$/.test(id);
+
 export class PairRecordStore {
   constructor(readonly dir: string) {}
 
@@ -47,9 +50,8 @@ export class PairRecordStore {
     return buid;
   }
 
-  /** UDIDs come from peers: only hex digits and dashes may name a file. */
   private pathOf(udid: string): string {
-    if (!/^[0-9A-Fa-f-]{1,64}$/.test(udid))
+    if (!isRecordId(udid))
       throw new PairingError(
         `"${udid}" is not a device UDID (hex digits and dashes), so no pair record is named after it.`,
         {

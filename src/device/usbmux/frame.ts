@@ -4,9 +4,10 @@
  * old binary protocol, which Cradle does not speak (libusbmuxd only falls back to it when told
  * BADVERSION). Source: libusbmuxd 2.0.2 include/usbmuxd-proto.h, usbmuxd 1.1.1 src/client.c.
  */
-import { build, parse } from "plist";
+import { build } from "plist";
 import type { ByteReader } from "../byte-reader.js";
 import { DeviceProtocolError } from "../errors.js";
+import { parsePlistBytes } from "../plist-service.js";
 
 export const HEADER_BYTES = 16;
 export const VERSION_BINARY = 0;
@@ -73,7 +74,7 @@ export function parsePlistPacket(packet: UsbmuxPacket, peer: string): PlistDict 
     );
   let body: unknown;
   try {
-    body = parse(packet.payload.toString("utf8"));
+    body = parsePlistBytes(packet.payload);
   } catch (error) {
     throw new DeviceProtocolError(`${peer} sent a usbmux message that is not a valid plist.`, {
       peer,

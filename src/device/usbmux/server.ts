@@ -10,7 +10,7 @@ import { createConnection, createServer, type Server, type Socket } from "node:n
 import { ByteReader } from "../byte-reader.js";
 import type { DeviceConnection } from "../connection.js";
 import { DeviceConnectionError } from "../errors.js";
-import type { PairRecordStore } from "../pairing/record-store.js";
+import { isRecordId, type PairRecordStore } from "../pairing/record-store.js";
 import { formatUsbmuxAddress, type UsbmuxAddress } from "./address.js";
 import { swap16 } from "./client.js";
 import {
@@ -116,22 +116,17 @@ async function serveClient(socket: Socket, options: UsbmuxServerOptions, listene
         break;
       }
       case "SavePairRecord":
-        if (typeof request.PairRecordID !== "string" || !(request.PairRecordData instanceof Uint8Array)) {
+        if (!(await saveRecord(options.records, request.PairRecordID, request.PairRecordData))) {
           result(RESULT.badCommand);
           break;
         }
-        await options.records.write(request.PairRecordID, request.PairRecordData);
         result(RESULT.ok);
         if (device)
           for (const listener of listeners)
             listener.write(writePlistPacket(0, { MessageType: "Paired", DeviceID: device.deviceId }));
         break;
       case "DeletePairRecord":
-        if (typeof request.PairRecordID !== "string") result(RESULT.badCommand);
-        else {
-          await options.records.delete(request.PairRecordID);
-          result(RESULT.ok);
-        }
+        result((await deleteRecord(options.records, request.PairRecordID)) ? RESULT.ok : RESULT.badCommand);
         break;
       case "ListListeners":
         reply({ ListenerList: [] });
@@ -158,7 +153,10 @@ async function serveClient(socket: Socket, options: UsbmuxServerOptions, listene
   }
 }
 
-/** Result in the client's protocol version: a plist, or the binary u32 of version 0. */
+/**
+ * A plist Result to a plist client; otherwise the binary u32 RESULT of version 0, which is what
+ * usbmuxd sends a client that has not spoken plist (also for an unknown version).
+ */
 function sendResult(socket: Socket, packet: UsbmuxPacket, number: number): void {
   if (packet.version === VERSION_PLIST) {
     socket.write(writePlistPacket(packet.tag, { MessageType: "Result", Number: number }));
@@ -167,7 +165,7 @@ function sendResult(socket: Socket, packet: UsbmuxPacket, number: number): void 
   const payload = Buffer.alloc(4);
   payload.writeUInt32LE(number, 0);
   socket.write(
-    writeUsbmuxPacket({ version: packet.version, message: MESSAGE.result, tag: packet.tag, payload }),
+    writeUsbmuxPacket({ version: VERSION_BINARY, message: MESSAGE.result, tag: packet.tag, payload }),
   );
 }
 
@@ -186,13 +184,22 @@ function attachedMessage(device: ServedDevice): PlistDict {
   };
 }
 
+/** Record ids come from clients: one that cannot name a file reads as absent and is never written. */
 async function readRecord(records: PairRecordStore, id: unknown): Promise<Buffer | undefined> {
-  if (typeof id !== "string") return undefined;
-  try {
-    return await records.read(id);
-  } catch {
-    return undefined;
-  }
+  if (typeof id !== "string" || !isRecordId(id)) return undefined;
+  return records.read(id);
+}
+
+async function saveRecord(records: PairRecordStore, id: unknown, data: unknown): Promise<boolean> {
+  if (typeof id !== "string" || !isRecordId(id) || !(data instanceof Uint8Array)) return false;
+  await records.write(id, data);
+  return true;
+}
+
+async function deleteRecord(records: PairRecordStore, id: unknown): Promise<boolean> {
+  if (typeof id !== "string" || !isRecordId(id)) return false;
+  await records.delete(id);
+  return true;
 }
 
 /** Listens on a Unix path (replacing a stale socket file, never a live one or a regular file) or TCP. */

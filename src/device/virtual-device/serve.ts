@@ -47,9 +47,10 @@ export function virtualUsbmuxRecords(env: NodeJS.ProcessEnv = process.env): Pair
 
 export async function serveVirtualDevice(options: ServeOptions): Promise<ServingDevice> {
   const { home } = options;
+  // Values first: a folder that is no device must fail before a key is written into it.
+  const identity = virtualLockdownDomains(home, Buffer.alloc(0))[""] as Record<string, unknown>;
   const keys = await loadDeviceKeys(home);
   const domains = () => virtualLockdownDomains(home, keys.publicKeyPem);
-  const identity = domains()[""] as Record<string, unknown>;
   const udid = String(identity.UniqueDeviceID);
   const services = options.services ?? VIRTUAL_SERVICES;
   const report = (error: Error) => options.onError?.(error);
