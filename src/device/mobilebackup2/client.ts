@@ -45,6 +45,13 @@ export interface BackupOptions {
   onProgress?: TransferProgress;
 }
 
+export interface BackupResult {
+  /** DIR/<udid>, the finished backup. */
+  folder: string;
+  filesReceived: number;
+  bytesReceived: number;
+}
+
 export interface RestoreOptions {
   dir: string;
   udid: string;
@@ -73,7 +80,8 @@ export class MobileBackup2Client {
     return answer.ProtocolVersion;
   }
 
-  async backup(options: BackupOptions): Promise<void> {
+  /** Returns what the device sent (an incremental backup sends only what changed). */
+  async backup(options: BackupOptions): Promise<BackupResult> {
     const target = join(options.dir, options.udid);
     assertReplaceable(target);
     const staging = await mkdtemp(join(options.dir, `.${options.udid}.cradle-partial-`));
@@ -86,7 +94,8 @@ export class MobileBackup2Client {
         target: options.udid,
         ...(options.full ? { options: { ForceFullBackup: true } } : {}),
       };
-      await this.run(request, new HostFolder(staging, this.channel, true, options.onProgress));
+      const folder = new HostFolder(staging, this.channel, true, options.onProgress);
+      await this.run(request, folder);
       const status = await readStatus(built);
       if (status?.SnapshotState !== "finished")
         throw new MobileBackup2Error(
@@ -94,6 +103,7 @@ export class MobileBackup2Client {
           { target },
         );
       await placeBackup(built, target);
+      return { folder: target, filesReceived: folder.filesReceived, bytesReceived: folder.bytesReceived };
     } finally {
       await rm(staging, { recursive: true, force: true });
     }

@@ -39,6 +39,8 @@ const deviceError = (error: unknown) =>
 export class HostFolder {
   private sent = 0;
   private received = 0;
+  /** Files the device uploaded and this folder kept. */
+  filesReceived = 0;
   /** What the device announced for the upload under way (DLMessageUploadFiles [3]). */
   private receiving = 0;
 
@@ -155,6 +157,7 @@ export class HostFolder {
       },
       finish: async () => {
         await file.commit();
+        this.filesReceived++;
         this.onProgress?.({
           phase: "receive",
           loaded: this.received,
@@ -163,6 +166,10 @@ export class HostFolder {
       },
       fail: () => file.discard(),
     };
+  }
+
+  get bytesReceived(): number {
+    return this.received;
   }
 
   private async *counting(content: AsyncIterable<Buffer>, phase: "send"): AsyncIterable<Buffer> {
