@@ -9,7 +9,8 @@ import { basename, join } from "node:path";
 import Database from "better-sqlite3";
 import type { Domain } from "../core/endpoint.js";
 import { CradleError } from "../core/errors.js";
-import { isBinaryPlist, unarchiveString } from "./keyed-archive.js";
+import { isBinaryPlist } from "../device/plist/index.js";
+import { unarchiveString } from "./keyed-archive.js";
 
 export const APPLE_ACCOUNT_TYPE = "com.apple.account.AppleAccount";
 

@@ -10,7 +10,7 @@ let tempCounter = 0;
  * write a temporary file beside it, flush it to disk, then rename it over the target.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${tempCounter++}.cradle-tmp`);
+  const temp = tempPathBeside(path);
   const handle = await open(temp, "wx", mode);
   try {
     await handle.writeFile(data);
@@ -27,6 +27,49 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     await unlink(temp).catch(() => undefined);
     throw error;
   }
+}
+
+function tempPathBeside(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}-${tempCounter++}.cradle-tmp`);
+}
+
+/** A file written piece by piece (a download) that appears at `path` only once committed. */
+export interface AtomicFile {
+  write(chunk: Uint8Array): Promise<void>;
+  /** Flushes to disk and renames over `path`. */
+  commit(): Promise<void>;
+  /** Removes the temporary file; `path` is untouched. */
+  discard(): Promise<void>;
+}
+
+export async function createAtomicFile(path: string, mode = 0o644): Promise<AtomicFile> {
+  const temp = tempPathBeside(path);
+  const handle = await open(temp, "wx", mode);
+  let closed = false;
+  const close = async () => {
+    if (!closed) await handle.close();
+    closed = true;
+  };
+  return {
+    async write(chunk) {
+      await handle.write(chunk);
+    },
+    async commit() {
+      try {
+        await handle.sync();
+        await close();
+        await rename(temp, path);
+      } catch (error) {
+        await close();
+        await unlink(temp).catch(() => undefined);
+        throw error;
+      }
+    },
+    async discard() {
+      await close();
+      await unlink(temp).catch(() => undefined);
+    },
+  };
 }
 
 /** Flushes a directory entry list, so renames in it survive a power cut. */

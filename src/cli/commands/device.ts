@@ -18,7 +18,9 @@ export const deviceCommand: Command = {
   usage:
     "cradle device create DIR [--name NAME] [--sample N] [--icloud contacts,calendars,photos] [--seed S] [--json]\n" +
     "       cradle device info DIR|device:UDID [--json]\n" +
-    "       cradle device serve DIR [--socket ADDR] [--json]",
+    "       cradle device serve DIR [--socket ADDR] [--json]\n" +
+    "       cradle device backup DIR [--udid UDID] [--full] [--json]\n" +
+    "       cradle device restore DIR [--udid UDID] [--source UDID] [--system] [--json]",
   summary: "make a virtual iPhone to sync with, or show what a device folder holds",
   help: `create writes a virtual iPhone into DIR (new or empty): an iOS home tree laid out like
 /var/mobile, which "cradle sync contacts ios:DIR ..." syncs with. The same --seed (default
@@ -38,14 +40,23 @@ ADDR (UNIX:/path or host:port, the syntax of USBMUXD_SOCKET_ADDRESS; default
 $CRADLE_HOME/run/usbmuxd.sock), until interrupted. It prints the USBMUXD_SOCKET_ADDRESS=... line
 that points libimobiledevice's tools (idevice_id, ideviceinfo, idevicepair) and Cradle at it.
 
+backup asks a paired device (--udid, or the only one attached) for a backup over mobilebackup2,
+as idevicebackup2 does, into DIR/<UDID> (Finder's layout). Nothing in DIR/<UDID> changes until
+the device says it finished: a failed or interrupted backup leaves the last one as it was.
+--full asks for everything even when DIR holds an earlier backup. --json prints
+{udid, folder, filesReceived, bytesReceived}. restore sends the backup in DIR/<UDID> (or that of
+--source UDID) back to the device; --system restores system files too.
+
 ${EXIT_STATUS}`,
   async run(args, out) {
     const [action, ...rest] = args;
     if (action === "create") return create(rest, out);
     if (action === "info") return info(rest, out);
     if (action === "serve") return (await import("./device-serve.js")).serve(rest, out);
+    if (action === "backup") return (await import("./device-backup.js")).backup(rest, out);
+    if (action === "restore") return (await import("./device-backup.js")).restore(rest, out);
     throw new UsageError(
-      `device takes "create", "info" or "serve", not ${action ? `"${action}"` : "nothing"}.`,
+      `device takes "create", "info", "serve", "backup" or "restore", not ${action ? `"${action}"` : "nothing"}.`,
     );
   },
 };
