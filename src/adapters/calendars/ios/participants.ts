@@ -16,10 +16,12 @@ const param = (p: ICalProp, name: string): string | undefined => {
   return typeof value === "string" ? value : Array.isArray(value) ? value[0] : undefined;
 };
 
+/** ORGANIZER has no PARTSTAT or ROLE (RFC 5545 §3.8.4.3): its status and role are 0. */
 export function propToParticipant(p: ICalProp): ParticipantRecord {
   const address = String(p.values[0] ?? "");
-  const partstat = (param(p, "partstat") ?? "").toUpperCase();
-  const role = (param(p, "role") ?? "").toUpperCase();
+  const attendee = p.name === "attendee";
+  const partstat = attendee ? (param(p, "partstat") ?? "").toUpperCase() : "";
+  const role = attendee ? (param(p, "role") ?? "").toUpperCase() : "";
   return {
     email: address.replace(/^mailto:/i, ""),
     name: param(p, "cn") ?? null,

@@ -4,7 +4,9 @@
  * frequency: 1 DAILY, 2 WEEKLY, 3 MONTHLY, 4 YEARLY. specifier: the BY* parts in Calendar's own
  * spelling, ";"-separated: D= weekdays with an ordinal ("0MO" every Monday, "+2TU" the second
  * Tuesday, "-1FR" the last Friday), M= BYMONTHDAY, O= BYMONTH, S= BYSETPOS, Y= BYYEARDAY,
- * W= BYWEEKNO. week_start: 1 Monday .. 7 Sunday. UNTIL is end_date, COUNT is count.
+ * W= BYWEEKNO. week_start: 1 Monday .. 7 Sunday, 0 unset; Monday is RFC 5545's default, for which
+ * iCalendar writes no WKST, so 1 reads as no WKST and is written back as 0. UNTIL is end_date,
+ * COUNT is count.
  *
  * The Recurrence table has no place for HOURLY/MINUTELY/SECONDLY or BYHOUR/BYMINUTE/BYSECOND:
  * such a rule is not stored (the endpoint is lossy; see docs/design.md).
@@ -63,8 +65,15 @@ export function recurToRecord(recur: Recur, until: (value: string) => number): R
     count: Number(recur.count ?? 0) || 0,
     endDate: typeof recur.until === "string" ? until(recur.until) : null,
     specifier: specifier.join(";"),
-    weekStart: typeof recur.wkst === "string" ? WEEKDAYS.indexOf(recur.wkst.toUpperCase()) + 1 : 0,
+    weekStart: weekStartOf(recur.wkst),
   };
+}
+
+/** jCal from ical.js gives WKST as a number, 1 Sunday .. 7 Saturday; text gives "MO". */
+function weekStartOf(wkst: unknown): number {
+  if (typeof wkst === "string") return WEEKDAYS.indexOf(wkst.toUpperCase()) + 1;
+  if (typeof wkst === "number" && wkst >= 1 && wkst <= 7) return ((wkst + 5) % 7) + 1;
+  return 0;
 }
 
 /** The jCal recur value of a row; `until` turns end_date back into an UNTIL value. */
