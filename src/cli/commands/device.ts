@@ -17,14 +17,14 @@ import type { Output } from "../output.js";
 
 export const deviceCommand: Command = {
   usage:
-    "cradle device create DIR [--name NAME] [--sample N] [--icloud contacts,calendars,photos] [--seed S] [--json]\n" +
+    "cradle device create DIR [--name NAME] [--sample N] [--events N] [--icloud contacts,calendars,photos] [--seed S] [--json]\n" +
     "       cradle device info DIR [--json]",
   summary: "make a virtual iPhone to sync with, or show what a device folder holds",
   help: `create writes a virtual iPhone into DIR (new or empty): an iOS home tree laid out like
 /var/mobile, which "cradle sync contacts ios:DIR ..." syncs with. The same --seed (default
 "${DEFAULT_SEED}") always gives the same device: identity, contacts, ids and timestamps.
   ${DEVICE_PATHS.addressBook.padEnd(42)}--sample N contacts (default ${DEFAULT_SAMPLE})
-  ${DEVICE_PATHS.calendar.padEnd(42)}${DEFAULT_EVENTS} events: series with exceptions, all-day,
+  ${DEVICE_PATHS.calendar.padEnd(42)}--events N events (default ${DEFAULT_EVENTS}): series with exceptions, all-day,
   ${"".padEnd(42)}floating, alarms, locations, Europe/Berlin and New York
   ${DEVICE_PATHS.accounts.padEnd(42)}an iCloud account; --icloud turns its Contacts,
   ${"".padEnd(42)}Calendars or Photos on, and cable sync of those is refused
@@ -51,6 +51,7 @@ function create(args: string[], out: Output): number {
       options: {
         name: { type: "string" },
         sample: { type: "string" },
+        events: { type: "string" },
         icloud: { type: "string" },
         seed: { type: "string" },
         json: { type: "boolean" },
@@ -58,12 +59,16 @@ function create(args: string[], out: Output): number {
     }),
   );
   const dir = onePositional(positionals, "create");
-  const sample = values.sample === undefined ? undefined : Number(values.sample);
-  if (values.sample !== undefined && !/^\d+$/.test(values.sample))
-    throw new UsageError(`--sample takes a whole number, not "${values.sample}".`);
+  const count = (flag: "sample" | "events") => {
+    const text = values[flag];
+    if (text !== undefined && !/^\d+$/.test(text))
+      throw new UsageError(`--${flag} takes a whole number, not "${text}".`);
+    return text === undefined ? undefined : Number(text);
+  };
   const device = createVirtualDevice(dir, {
     name: values.name,
-    sample,
+    sample: count("sample"),
+    events: count("events"),
     icloud: parseIcloudDomains(values.icloud ?? ""),
     seed: values.seed,
   });

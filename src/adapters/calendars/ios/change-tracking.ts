@@ -27,16 +27,8 @@ export function beginCalendarSave(db: Database.Database, clientId: string): numb
   return sequence;
 }
 
-export function recordItemChange(
-  db: Database.Database,
-  type: CalendarItemChangeType,
-  rowid: number,
-  sequence: number,
-): void {
-  db.prepare(
-    `INSERT INTO CalendarItemChanges(record, type, sequence_number, calendar_id, external_id, unique_identifier, UUID,
-       entity_type, store_id, has_dirty_instance_attributes)
-     SELECT ci.ROWID, ?, ?, ci.calendar_id, ci.external_id, ci.unique_identifier, ci.UUID, ci.entity_type, c.store_id, 0
-     FROM CalendarItem ci LEFT JOIN Calendar c ON c.ROWID = ci.calendar_id WHERE ci.ROWID = ?`,
-  ).run(type, sequence, rowid);
-}
+/** One CalendarItemChanges row; binds (type, sequence_number, ROWID), before a delete runs. */
+export const RECORD_ITEM_CHANGE = `INSERT INTO CalendarItemChanges(record, type, sequence_number, calendar_id, external_id,
+    unique_identifier, UUID, entity_type, store_id, has_dirty_instance_attributes)
+  SELECT ci.ROWID, ?, ?, ci.calendar_id, ci.external_id, ci.unique_identifier, ci.UUID, ci.entity_type, c.store_id, 0
+  FROM CalendarItem ci LEFT JOIN Calendar c ON c.ROWID = ci.calendar_id WHERE ci.ROWID = ?`;

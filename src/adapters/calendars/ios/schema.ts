@@ -43,6 +43,8 @@ export function openCalendarDb(path: string, options: { readonly?: boolean } = {
     throw new CalendarDbError(path, (e as Error).message);
   }
   try {
+    // A sync may touch thousands of rows across a dozen indexes: keep their pages in memory.
+    db.pragma("cache_size = -32768");
     const present = new Set(
       (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
         (r) => r.name,

@@ -19,7 +19,7 @@ import {
   beginCalendarSave,
   CalendarItemChange,
   type CalendarItemChangeType,
-  recordItemChange,
+  RECORD_ITEM_CHANGE,
 } from "./change-tracking.js";
 import { ParticipantEntity } from "./participants.js";
 import { EVENT_ENTITY, readEvents } from "./read.js";
@@ -46,6 +46,8 @@ export interface EventWriteResult {
 export class CalendarWriter {
   private sequence: number | undefined;
   private readonly uuid: () => string;
+  /** Prepared once per writer: a device sync may write thousands of events. */
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
     private readonly db: Database.Database,
@@ -73,27 +75,38 @@ export class CalendarWriter {
     })();
   }
 
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   private now(): number {
     return Math.round(toCoreDataSeconds(this.options.now?.() ?? new Date()));
   }
 
   private log(type: CalendarItemChangeType, rowid: number): void {
     this.sequence ??= beginCalendarSave(this.db, this.options.clientId ?? CRADLE_CLIENT_ID);
-    recordItemChange(this.db, type, rowid, this.sequence);
+    this.sql(RECORD_ITEM_CHANGE).run(type, this.sequence, rowid);
   }
 
+  private defaultCalendar: number | undefined;
+
   private calendarId(): number {
-    if (this.options.calendarId !== undefined) return this.options.calendarId;
+    this.defaultCalendar ??= this.options.calendarId ?? this.findDefaultCalendar();
+    return this.defaultCalendar;
+  }
+
+  private findDefaultCalendar(): number {
     const preferred = Number(
-      this.db
-        .prepare("SELECT value FROM _SqliteDatabaseProperties WHERE key = 'DefaultCalendarID'")
-        .pluck()
-        .get(),
+      this.sql("SELECT value FROM _SqliteDatabaseProperties WHERE key = 'DefaultCalendarID'").pluck().get(),
     );
-    const exists = (id: number) =>
-      this.db.prepare("SELECT 1 FROM Calendar WHERE ROWID = ?").get(id) !== undefined;
+    const exists = (id: number) => this.sql("SELECT 1 FROM Calendar WHERE ROWID = ?").get(id) !== undefined;
     if (Number.isInteger(preferred) && exists(preferred)) return preferred;
-    const first = this.db.prepare("SELECT MIN(ROWID) FROM Calendar").pluck().get() as number | null;
+    const first = this.sql("SELECT MIN(ROWID) FROM Calendar").pluck().get() as number | null;
     if (first === null) throw new Error(`${this.db.name} has no calendar to put new events in`);
     return first;
   }
@@ -102,13 +115,11 @@ export class CalendarWriter {
     const now = this.now();
     const calendarId = this.calendarId();
     const rowid = Number(
-      this.db
-        .prepare(
-          `INSERT INTO CalendarItem(calendar_id, unique_identifier, UUID, entity_type, orig_item_id, orig_date,
+      this.sql(
+        `INSERT INTO CalendarItem(calendar_id, unique_identifier, UUID, entity_type, orig_item_id, orig_date,
              creation_date, last_modified, sequence_num, hidden, status, availability, privacy_level, invitation_status)
            VALUES (?, ?, ?, ${EVENT_ENTITY}, 0, 0, ?, ?, 0, 0, 0, 0, 0, 0)`,
-        )
-        .run(calendarId, record.uid, this.uuid(), now, now).lastInsertRowid,
+      ).run(calendarId, record.uid, this.uuid(), now, now).lastInsertRowid,
     );
     this.fill(rowid, record, now);
     this.log(CalendarItemChange.insert, rowid);
@@ -117,9 +128,7 @@ export class CalendarWriter {
 
   private update(rowid: number, record: EventRecord): void {
     const now = this.now();
-    this.db
-      .prepare("UPDATE CalendarItem SET sequence_num = IFNULL(sequence_num, 0) + 1 WHERE ROWID = ?")
-      .run(rowid);
+    this.sql("UPDATE CalendarItem SET sequence_num = IFNULL(sequence_num, 0) + 1 WHERE ROWID = ?").run(rowid);
     for (const child of this.detachedOf(rowid)) this.deleteItem(child);
     this.clearDependents(rowid);
     this.fill(rowid, record, now);
@@ -131,39 +140,33 @@ export class CalendarWriter {
     this.setBody(rowid, record, now);
     const rule = record.recurrence;
     if (rule)
-      this.db
-        .prepare(
-          `INSERT INTO Recurrence(frequency, interval, week_start, count, end_date, specifier, owner_id, UUID)
+      this.sql(
+        `INSERT INTO Recurrence(frequency, interval, week_start, count, end_date, specifier, owner_id, UUID)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          rule.frequency,
-          rule.interval,
-          rule.weekStart,
-          rule.count,
-          rule.endDate,
-          rule.specifier,
-          rowid,
-          this.uuid(),
-        );
-    const exception = this.db.prepare(
-      "INSERT INTO ExceptionDate(owner_id, date, sync_order) VALUES (?, ?, ?)",
-    );
+      ).run(
+        rule.frequency,
+        rule.interval,
+        rule.weekStart,
+        rule.count,
+        rule.endDate,
+        rule.specifier,
+        rowid,
+        this.uuid(),
+      );
+    const exception = this.sql("INSERT INTO ExceptionDate(owner_id, date, sync_order) VALUES (?, ?, ?)");
     for (const [i, date] of record.exceptionDates.entries()) exception.run(rowid, date, i);
-    this.db.prepare("UPDATE CalendarItem SET has_recurrences = ? WHERE ROWID = ?").run(rule ? 1 : 0, rowid);
-    const master = this.db
-      .prepare("SELECT calendar_id AS calendarId, unique_identifier AS uid FROM CalendarItem WHERE ROWID = ?")
-      .get(rowid) as { calendarId: number; uid: string };
+    this.sql("UPDATE CalendarItem SET has_recurrences = ? WHERE ROWID = ?").run(rule ? 1 : 0, rowid);
+    const master = this.sql(
+      "SELECT calendar_id AS calendarId, unique_identifier AS uid FROM CalendarItem WHERE ROWID = ?",
+    ).get(rowid) as { calendarId: number; uid: string };
     for (const detached of record.detached) {
       const child = Number(
-        this.db
-          .prepare(
-            `INSERT INTO CalendarItem(calendar_id, unique_identifier, UUID, entity_type, orig_item_id, orig_date,
+        this.sql(
+          `INSERT INTO CalendarItem(calendar_id, unique_identifier, UUID, entity_type, orig_item_id, orig_date,
                creation_date, last_modified, sequence_num, hidden, status, availability, privacy_level, invitation_status,
                has_recurrences)
              VALUES (?, ?, ?, ${EVENT_ENTITY}, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0)`,
-          )
-          .run(master.calendarId, master.uid, this.uuid(), rowid, detached.originalDate, now, now)
+        ).run(master.calendarId, master.uid, this.uuid(), rowid, detached.originalDate, now, now)
           .lastInsertRowid,
       );
       this.setBody(child, detached, now);
@@ -175,10 +178,10 @@ export class CalendarWriter {
     let locationId: number | null = null;
     if (body.location !== null)
       locationId = Number(
-        this.db.prepare("INSERT INTO Location(title, item_owner_id) VALUES (?, ?)").run(body.location, rowid)
+        this.sql("INSERT INTO Location(title, item_owner_id) VALUES (?, ?)").run(body.location, rowid)
           .lastInsertRowid,
       );
-    const alarm = this.db.prepare(
+    const alarm = this.sql(
       "INSERT INTO Alarm(trigger_date, trigger_interval, type, calendaritem_owner_id, UUID, disabled) VALUES (?, ?, 0, ?, ?, 0)",
     );
     for (const a of body.alarms) alarm.run(a.triggerDate, a.triggerInterval, rowid, this.uuid());
@@ -186,59 +189,51 @@ export class CalendarWriter {
       ? this.insertParticipant(rowid, ParticipantEntity.organizer, body.organizer)
       : null;
     for (const a of body.attendees) this.insertParticipant(rowid, ParticipantEntity.attendee, a);
-    this.db
-      .prepare(
-        `UPDATE CalendarItem SET summary = ?, description = ?, url = ?, start_date = ?, start_tz = ?, end_date = ?,
+    this.sql(
+      `UPDATE CalendarItem SET summary = ?, description = ?, url = ?, start_date = ?, start_tz = ?, end_date = ?,
            end_tz = ?, all_day = ?, location_id = ?, organizer_id = ?, has_attendees = ?, last_modified = ?
          WHERE ROWID = ?`,
-      )
-      .run(
-        body.summary,
-        body.description,
-        body.url,
-        body.start.seconds,
-        body.start.tz,
-        body.end.seconds,
-        body.end.tz,
-        body.allDay ? 1 : 0,
-        locationId,
-        organizerId,
-        body.attendees.length > 0 ? 1 : 0,
-        now,
-        rowid,
-      );
+    ).run(
+      body.summary,
+      body.description,
+      body.url,
+      body.start.seconds,
+      body.start.tz,
+      body.end.seconds,
+      body.end.tz,
+      body.allDay ? 1 : 0,
+      locationId,
+      organizerId,
+      body.attendees.length > 0 ? 1 : 0,
+      now,
+      rowid,
+    );
   }
 
   private insertParticipant(owner: number, entity: number, person: ParticipantRecord): number {
     const address = `mailto:${person.email}`;
     const find = () =>
-      this.db
-        .prepare(
-          "SELECT rowid FROM Identity WHERE display_name IS ? AND address = ? AND first_name IS NULL AND last_name IS NULL",
-        )
+      this.sql(
+        "SELECT rowid FROM Identity WHERE display_name IS ? AND address = ? AND first_name IS NULL AND last_name IS NULL",
+      )
         .pluck()
         .get(person.name, address) as number | undefined;
     const identity =
       find() ??
       Number(
-        this.db.prepare("INSERT INTO Identity(display_name, address) VALUES (?, ?)").run(person.name, address)
+        this.sql("INSERT INTO Identity(display_name, address) VALUES (?, ?)").run(person.name, address)
           .lastInsertRowid,
       );
     return Number(
-      this.db
-        .prepare(
-          `INSERT INTO Participant(entity_type, type, status, pending_status, role, identity_id, owner_id, UUID, email, is_self)
+      this.sql(
+        `INSERT INTO Participant(entity_type, type, status, pending_status, role, identity_id, owner_id, UUID, email, is_self)
            VALUES (?, 0, ?, 0, ?, ?, ?, ?, ?, 0)`,
-        )
-        .run(entity, person.status, person.role, identity, owner, this.uuid(), person.email).lastInsertRowid,
+      ).run(entity, person.status, person.role, identity, owner, this.uuid(), person.email).lastInsertRowid,
     );
   }
 
   private detachedOf(rowid: number): number[] {
-    return this.db
-      .prepare("SELECT ROWID FROM CalendarItem WHERE orig_item_id = ?")
-      .pluck()
-      .all(rowid) as number[];
+    return this.sql("SELECT ROWID FROM CalendarItem WHERE orig_item_id = ?").pluck().all(rowid) as number[];
   }
 
   private clearDependents(rowid: number): void {
@@ -250,13 +245,13 @@ export class CalendarWriter {
       "DELETE FROM ExceptionDate WHERE owner_id = ?",
       "DELETE FROM OccurrenceCache WHERE event_id = ?",
     ])
-      this.db.prepare(sql).run(rowid);
+      this.sql(sql).run(rowid);
   }
 
   /** Deletes an item and its detached occurrences; triggers remove their dependent rows. */
   private deleteItem(rowid: number): void {
     for (const child of this.detachedOf(rowid)) this.deleteItem(child);
     this.log(CalendarItemChange.delete, rowid);
-    this.db.prepare("DELETE FROM CalendarItem WHERE ROWID = ?").run(rowid);
+    this.sql("DELETE FROM CalendarItem WHERE ROWID = ?").run(rowid);
   }
 }
