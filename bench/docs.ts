@@ -123,7 +123,9 @@ export function docsPage(env: Environment, sections: Section[], oldPage: string)
       `<!-- bench:${part} -->\n## ${DATA[part].title}\n\nNot run yet: \`npm run bench -- --only ${part}\`.\n<!-- /bench:${part} -->`
     );
   });
-  return `${HEAD}\n${parts.join("\n\n")}\n`;
+  // Parts with their own page writer (bench/ios.ts) keep their section.
+  const ios = oldSection(oldPage, "ios");
+  return `${HEAD}\n${parts.join("\n\n")}\n${ios ? `\n${ios}\n` : ""}`;
 }
 
 export const NOUNS = { contacts: ["contacts", "vCard"], calendars: ["events", ".ics"] } as const;
