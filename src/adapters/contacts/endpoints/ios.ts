@@ -11,7 +11,7 @@ import type {
 } from "../../../core/endpoint.js";
 import { cloudGuard } from "../../../guard/guard.js";
 import { fieldsToContact } from "../fields.js";
-import { readAddressBook } from "../ios/read.js";
+import { loadPersons, type PersonRecord, personToContact } from "../ios/read.js";
 import { fromCoreDataSeconds, openAddressBook } from "../ios/schema.js";
 import { writeContact } from "../ios/write.js";
 import type { Contact } from "../model.js";
@@ -56,21 +56,23 @@ export class ContactsIosEndpoint implements Endpoint {
   }
 
   async read(ids: string[]): Promise<Map<string, ReadResult>> {
-    const wanted = new Set(ids);
     return this.withDb(true, (db) => {
-      const { contacts, errors } = readAddressBook(db, this.addressBook);
       const out = new Map<string, ReadResult>();
-      for (const stored of contacts) {
-        const id = String(stored.rowid);
-        if (!wanted.has(id)) continue;
-        const problem = errors.find((e) => e.where.endsWith(`/${id}`));
-        if (problem) out.set(id, { ok: false, error: problem });
+      for (const person of persons(db, ids)) {
+        const id = String(person.rowid);
+        const { contact, problems } = personToContact(person);
+        const problem = problems[0];
+        if (problem !== undefined)
+          out.set(id, {
+            ok: false,
+            error: { where: `${this.addressBook}#ABPerson/${id}`, message: problem },
+          });
         else
           out.set(id, {
             ok: true,
             item: {
-              ...contactItem(canonical(stored.contact)),
-              modified: fromCoreDataSeconds(stored.modified).getTime(),
+              ...contactItem(canonical(contact)),
+              modified: fromCoreDataSeconds(person.modified).getTime(),
             },
           });
       }
@@ -85,48 +87,55 @@ export class ContactsIosEndpoint implements Endpoint {
     });
   }
 
+  /** One transaction for the whole batch (one commit, one fsync); each contact is a savepoint in it. */
   async write(batch: WriteBatch): Promise<WriteOutcome[]> {
-    return this.withDb(false, (db) => {
-      const token = (rowid: number) =>
-        String(
-          (db.prepare("SELECT ModificationDate FROM ABPerson WHERE ROWID = ?").pluck().get(rowid) as
-            | number
-            | null) ?? 0,
-        );
-      const outcomes: WriteOutcome[] = [];
-      const attempt = (fail: (message: string) => WriteOutcome, run: () => WriteOutcome) => {
-        try {
-          outcomes.push(run());
-        } catch (error) {
-          outcomes.push(fail((error as Error).message));
-        }
-      };
-      for (const id of batch.delete)
-        attempt(
-          (error) => ({ kind: "delete", id, ok: false, error }),
-          () => {
-            writeContact(db, null, Number(id));
-            return { kind: "delete", id, ok: true };
-          },
-        );
-      for (const u of batch.update)
-        attempt(
-          (error) => ({ kind: "update", id: u.id, uid: u.uid, ok: false, error }),
-          () => {
-            const { rowid } = writeContact(db, fieldsToContact(u.fields, u.uid, "3.0"), Number(u.id));
-            return { kind: "update", uid: u.uid, ok: true, id: String(rowid), token: token(rowid) };
-          },
-        );
-      for (const c of batch.create)
-        attempt(
-          (error) => ({ kind: "create", uid: c.uid, ok: false, error }),
-          () => {
-            const { rowid } = writeContact(db, fieldsToContact(c.fields, c.uid, "3.0"));
-            return { kind: "create", uid: c.uid, ok: true, id: String(rowid), token: token(rowid) };
-          },
-        );
-      return outcomes;
-    });
+    return this.withDb(false, (db) => this.writeAll(db, batch));
+  }
+
+  private writeAll(db: Database.Database, batch: WriteBatch): WriteOutcome[] {
+    return db
+      .transaction(() => {
+        const token = (rowid: number) =>
+          String(
+            (db.prepare("SELECT ModificationDate FROM ABPerson WHERE ROWID = ?").pluck().get(rowid) as
+              | number
+              | null) ?? 0,
+          );
+        const outcomes: WriteOutcome[] = [];
+        const attempt = (fail: (message: string) => WriteOutcome, run: () => WriteOutcome) => {
+          try {
+            outcomes.push(run());
+          } catch (error) {
+            outcomes.push(fail((error as Error).message));
+          }
+        };
+        for (const id of batch.delete)
+          attempt(
+            (error) => ({ kind: "delete", id, ok: false, error }),
+            () => {
+              writeContact(db, null, Number(id));
+              return { kind: "delete", id, ok: true };
+            },
+          );
+        for (const u of batch.update)
+          attempt(
+            (error) => ({ kind: "update", id: u.id, uid: u.uid, ok: false, error }),
+            () => {
+              const { rowid } = writeContact(db, fieldsToContact(u.fields, u.uid, "3.0"), Number(u.id));
+              return { kind: "update", uid: u.uid, ok: true, id: String(rowid), token: token(rowid) };
+            },
+          );
+        for (const c of batch.create)
+          attempt(
+            (error) => ({ kind: "create", uid: c.uid, ok: false, error }),
+            () => {
+              const { rowid } = writeContact(db, fieldsToContact(c.fields, c.uid, "3.0"));
+              return { kind: "create", uid: c.uid, ok: true, id: String(rowid), token: token(rowid) };
+            },
+          );
+        return outcomes;
+      })
+      .immediate();
   }
 
   /** Opens the database (with the WAL beside it) for one operation and always closes it. */
@@ -138,6 +147,15 @@ export class ContactsIosEndpoint implements Endpoint {
       db.close();
     }
   }
+}
+
+/** Up to this many persons are loaded one by one; more (a first sync) in one pass over the tables. */
+const ONE_BY_ONE = 500;
+
+function persons(db: Database.Database, ids: string[]): PersonRecord[] {
+  if (ids.length <= ONE_BY_ONE) return ids.flatMap((id) => loadPersons(db, Number(id)));
+  const wanted = new Set(ids);
+  return loadPersons(db).filter((p) => wanted.has(String(p.rowid)));
 }
 
 /**

@@ -28,10 +28,11 @@ export function beginSave(db: Database.Database, clientId: string, now: Date): n
   const stored = db.prepare("SELECT value FROM _SqliteDatabaseProperties WHERE key = ?").get(SEQUENCE_KEY) as
     | { value: string }
     | undefined;
-  const fallback = db.prepare("SELECT MAX(sequence_number) AS n FROM ClientSequence").get() as {
-    n: number | null;
-  };
-  const sequence = Math.max(Number(stored?.value ?? 0) || 0, fallback.n ?? 0) + 1;
+  // The last save's row, by ROWID: MAX(sequence_number) would scan the whole table on every save.
+  const fallback = db
+    .prepare("SELECT sequence_number AS n FROM ClientSequence ORDER BY ROWID DESC LIMIT 1")
+    .get() as { n: number | null } | undefined;
+  const sequence = Math.max(Number(stored?.value ?? 0) || 0, fallback?.n ?? 0) + 1;
   db.prepare("INSERT OR REPLACE INTO _SqliteDatabaseProperties(key, value) VALUES (?, ?)").run(
     SEQUENCE_KEY,
     String(sequence),
