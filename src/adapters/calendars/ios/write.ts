@@ -15,6 +15,7 @@ import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import { canonicalJson } from "../../../core/fields.js";
 import { toCoreDataSeconds } from "../../contacts/ios/schema.js";
+import { statement } from "../../shared/statements.js";
 import {
   beginCalendarSave,
   CalendarItemChange,
@@ -46,8 +47,6 @@ export interface EventWriteResult {
 export class CalendarWriter {
   private sequence: number | undefined;
   private readonly uuid: () => string;
-  /** Prepared once per writer: a device sync may write thousands of events. */
-  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(
     private readonly db: Database.Database,
@@ -75,13 +74,9 @@ export class CalendarWriter {
     })();
   }
 
+  /** Prepared once per connection: a device sync may write thousands of events. */
   private sql(text: string): Database.Statement {
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    return statement;
+    return statement(this.db, text);
   }
 
   private now(): number {
