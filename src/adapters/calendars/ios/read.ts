@@ -4,6 +4,7 @@
  * rows. A row with orig_item_id > 0 is a detached occurrence of that master.
  */
 import type Database from "better-sqlite3";
+import { statement } from "../../shared/statements.js";
 import { ParticipantEntity } from "./participants.js";
 import type {
   AlarmRecord,
@@ -45,11 +46,16 @@ interface ItemRow {
 }
 
 const IDS = "SELECT value FROM json_each(?)";
+/**
+ * Masters by ROWID and their detached occurrences by orig_item_id, each through its index
+ * ("+" keeps SQLite off the entity_type index, with which it would scan every event).
+ */
 const ITEMS = `SELECT ci.ROWID AS rowid, ci.summary, ci.description, ci.url, ci.start_date, ci.start_tz, ci.end_date,
   ci.end_tz, ci.all_day, ci.unique_identifier, ci.UUID, ci.orig_item_id, ci.orig_date, ci.organizer_id,
   ci.last_modified, ci.sequence_num, l.title AS location
   FROM CalendarItem ci LEFT JOIN Location l ON l.ROWID = ci.location_id
-  WHERE ci.entity_type = ${EVENT_ENTITY} AND (ci.ROWID IN (${IDS}) OR ci.orig_item_id IN (${IDS}))
+  WHERE ci.ROWID IN (${IDS} UNION SELECT d.ROWID FROM CalendarItem d WHERE d.orig_item_id IN (${IDS}))
+    AND +ci.entity_type = ${EVENT_ENTITY}
   ORDER BY ci.ROWID`;
 
 /**
@@ -57,13 +63,13 @@ const ITEMS = `SELECT ci.ROWID AS rowid, ci.summary, ci.description, ci.url, ci.
  * sequence_num, and each detached occurrence's ROWID and last_modified.
  */
 export function listEvents(db: Database.Database, rowid?: number): { id: string; token: string }[] {
-  const rows = db
-    .prepare(
-      `SELECT m.ROWID AS id, m.last_modified AS modified, m.sequence_num AS sequence,
+  const rows = statement(
+    db,
+    `SELECT m.ROWID AS id, m.last_modified AS modified, m.sequence_num AS sequence,
         (SELECT group_concat(d.ROWID || '@' || d.last_modified) FROM CalendarItem d WHERE d.orig_item_id = m.ROWID) AS detached
        FROM CalendarItem m WHERE m.entity_type = ${EVENT_ENTITY} AND NOT (m.orig_item_id > 0)
        ${rowid === undefined ? "" : "AND m.ROWID = ?"}`,
-    )
+  )
     .raw()
     .all(...(rowid === undefined ? [] : [rowid])) as [number, number | null, number | null, string | null][];
   return rows.map(([id, modified, sequence, detached]) => ({
@@ -85,44 +91,42 @@ function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {
 /** Loads the masters with these ROWIDs (detached occurrences are read with their master). */
 export function readEvents(db: Database.Database, rowids: number[]): StoredEvent[] {
   const ids = JSON.stringify(rowids);
-  const items = db.prepare(ITEMS).all(ids, ids) as ItemRow[];
+  const items = statement(db, ITEMS).all(ids, ids) as ItemRow[];
   const owners = JSON.stringify(items.map((i) => i.rowid));
   const recurrences = groupBy(
-    db
-      .prepare(
-        `SELECT owner_id AS owner, frequency, interval, count, end_date AS endDate, specifier, week_start AS weekStart
+    statement(
+      db,
+      `SELECT owner_id AS owner, frequency, interval, count, end_date AS endDate, specifier, week_start AS weekStart
          FROM Recurrence WHERE owner_id IN (${IDS}) ORDER BY ROWID`,
-      )
-      .all(owners) as (RecurrenceRecord & { owner: number })[],
+    ).all(owners) as (RecurrenceRecord & { owner: number })[],
     (r) => r.owner,
   );
   const exceptions = groupBy(
-    db
-      .prepare(`SELECT owner_id AS owner, date FROM ExceptionDate WHERE owner_id IN (${IDS}) ORDER BY date`)
-      .all(owners) as {
+    statement(
+      db,
+      `SELECT owner_id AS owner, date FROM ExceptionDate WHERE owner_id IN (${IDS}) ORDER BY date`,
+    ).all(owners) as {
       owner: number;
       date: number;
     }[],
     (r) => r.owner,
   );
   const alarms = groupBy(
-    db
-      .prepare(
-        `SELECT calendaritem_owner_id AS owner, trigger_interval AS triggerInterval, trigger_date AS triggerDate
+    statement(
+      db,
+      `SELECT calendaritem_owner_id AS owner, trigger_interval AS triggerInterval, trigger_date AS triggerDate
          FROM Alarm WHERE calendaritem_owner_id IN (${IDS}) ORDER BY ROWID`,
-      )
-      .all(owners) as (AlarmRecord & { owner: number })[],
+    ).all(owners) as (AlarmRecord & { owner: number })[],
     (r) => r.owner,
   );
   const people = groupBy(
-    db
-      .prepare(
-        `SELECT p.ROWID AS rowid, p.owner_id AS owner, p.entity_type AS entity, p.email, i.display_name AS name,
+    statement(
+      db,
+      `SELECT p.ROWID AS rowid, p.owner_id AS owner, p.entity_type AS entity, p.email, i.display_name AS name,
            i.address, p.status, p.role
          FROM Participant p LEFT JOIN Identity i ON i.rowid = p.identity_id
          WHERE p.owner_id IN (${IDS}) ORDER BY p.ROWID`,
-      )
-      .all(owners) as {
+    ).all(owners) as {
       rowid: number;
       owner: number;
       entity: number;
