@@ -1,9 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { snapshot } from "../support/snapshot.js";
 
 /** The built CLI (npm test builds before it runs vitest), as a user runs it. */
 const MAIN = resolve("dist/cli/main.js");
@@ -15,20 +15,6 @@ function cradle(args: string[], home: string) {
     encoding: "utf8",
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** Every file under dir (relative path → sha256): a changed, added or removed file shows. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const visit = (path: string) => {
-    for (const name of readdirSync(path)) {
-      const full = join(path, name);
-      if (statSync(full).isDirectory()) visit(full);
-      else out[relative(dir, full)] = createHash("sha256").update(readFileSync(full)).digest("hex");
-    }
-  };
-  visit(dir);
-  return out;
 }
 
 describe("the iCloud guard through the CLI, per domain", () => {
