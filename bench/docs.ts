@@ -123,8 +123,9 @@ export function docsPage(env: Environment, sections: Section[], oldPage: string)
       `<!-- bench:${part} -->\n## ${DATA[part].title}\n\nNot run yet: \`npm run bench -- --only ${part}\`.\n<!-- /bench:${part} -->`
     );
   });
-  const backup = oldSection(oldPage, "backup"); // written by bench/backup.ts
-  return `${HEAD}\n${[...parts, ...(backup ? [backup] : [])].join("\n\n")}\n`;
+  // Parts with their own page writer (bench/backup.ts, bench/ios.ts) keep their sections.
+  const own = ["backup", "ios"].flatMap((part) => oldSection(oldPage, part) ?? []);
+  return `${HEAD}\n${[...parts, ...own].join("\n\n")}\n`;
 }
 
 export const NOUNS = { contacts: ["contacts", "vCard"], calendars: ["events", ".ics"] } as const;

@@ -11,13 +11,15 @@ import { applyEdits, planEdits } from "./edit.js";
 import { applyEventEdits, planEventEdits } from "./edit-ics.js";
 import { generateVdir } from "./generate.js";
 import { generateEventVdir } from "./generate-ics.js";
+import { iosTable, runIosPart, withIosSection } from "./ios.js";
 import { BOTH_SIDES, type PartSpec, runPart } from "./part.js";
 import { hasGnuTime, vdirsyncerVersion } from "./peers.js";
 import { checkTable, resultTable } from "./table.js";
 
 /**
  * `npm run bench`: Cradle against vdirsyncer, vdir to vdir, on the same generated contacts and
- * events. `--only contacts|calendars` runs one part; `--contacts N`, `--events N` set the sizes.
+ * events, then the device side (ios: ↔ vdir:, bench/ios.ts). `--only contacts|calendars|ios` runs one
+ * part; `--contacts N`, `--events N` set the sizes.
  */
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -78,11 +80,11 @@ async function main(): Promise<number> {
   const only = values.only;
   if (only === "backup")
     return runBackupBench(ROOT, size(values["backup-mib"], "backup-mib"), !values["no-docs"]);
-  if (only !== undefined && only !== "contacts" && only !== "calendars")
-    throw new Error("--only must be contacts, calendars or backup");
+  if (only !== undefined && only !== "contacts" && only !== "calendars" && only !== "ios")
+    throw new Error("--only must be contacts, calendars, ios or backup");
   const parts: PartSpec[] = [];
-  if (only !== "calendars") parts.push(contactsPart(size(values.contacts, "contacts")));
-  if (only !== "contacts") parts.push(calendarsPart(size(values.events, "events")));
+  if (only === undefined || only === "contacts") parts.push(contactsPart(size(values.contacts, "contacts")));
+  if (only === undefined || only === "calendars") parts.push(calendarsPart(size(values.events, "events")));
   if (!existsSync(join(ROOT, "dist/cli/main.js")))
     throw new Error("dist/cli/main.js missing: run npm run build");
 
@@ -113,6 +115,22 @@ async function main(): Promise<number> {
     wrong ||= r.rows.some((row) => row.cradle.error || (row.cradle.check && !row.cradle.check.ok));
   }
 
+  const ios =
+    only === undefined || only === "ios"
+      ? await runIosPart(
+          ROOT,
+          join(ROOT, "bench", ".work"),
+          size(values.contacts, "contacts"),
+          size(values.events, "events"),
+        )
+      : undefined;
+  if (ios) {
+    process.stdout.write(
+      `\n## ios\n\n${iosTable(ios)}\n${ios.problems.map((p) => `PROBLEM: ${p}\n`).join("")}`,
+    );
+    wrong ||= ios.problems.length > 0;
+  }
+
   if (!values["no-docs"]) {
     const env: Environment = {
       date: `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
@@ -124,7 +142,8 @@ async function main(): Promise<number> {
     const page = join(ROOT, "docs", "benchmarks.md");
     await mkdir(dirname(page), { recursive: true });
     const old = await readFile(page, "utf8").catch(() => "");
-    await writeFile(page, docsPage(env, sections, old));
+    const withParts = docsPage(env, sections, old);
+    await writeFile(page, ios ? withIosSection(withParts, ios, env.date) : withParts);
     log(`\nwrote ${page}`);
   }
   return wrong ? 1 : 0;

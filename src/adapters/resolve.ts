@@ -18,6 +18,8 @@ const ENDPOINTS: Record<Domain, Record<string, Factory>> = {
   calendars: {
     vdir: async (dir) => new (await import("./calendars/endpoints/vdir.js")).CalendarsVdirEndpoint(dir),
     file: async (path) => new (await import("./calendars/endpoints/file.js")).CalendarsFileEndpoint(path),
+    ios: async (dir) => new (await import("./calendars/endpoints/ios.js")).CalendarsIosEndpoint(dir),
+    backup: async (dir) => new (await import("./calendars/endpoints/backup.js")).CalendarsBackupEndpoint(dir),
   },
   photos: {},
 };

@@ -60,3 +60,37 @@ TEL;type=CELL;type=VOICE:+81 3 5550 4321
 UID:7F1C3A52-0B7E-4B8E-9D2A-1A6B2C3D4E04
 END:VCARD
 `;
+
+const crlf = (lines: string[]) => `${lines.join("\r\n")}\r\n`;
+
+/** The computer's own calendar (a khal vdir): a monthly evening in Berlin and a floating one-off. */
+export const COMPUTER_EVENTS: Record<string, string> = {
+  "book-club.ics": crlf([
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//pimutils//khal//EN",
+    "BEGIN:VEVENT",
+    "UID:book-club@computer.example",
+    "DTSTAMP:20260101T120000Z",
+    "DTSTART;TZID=Europe/Berlin:20260108T193000",
+    "DTEND;TZID=Europe/Berlin:20260108T213000",
+    "RRULE:FREQ=MONTHLY;BYDAY=2TH",
+    "SUMMARY:Book club",
+    "LOCATION:Buchhandlung am Kiez",
+    "END:VEVENT",
+    "END:VCALENDAR",
+  ]),
+  "run.ics": crlf([
+    "BEGIN:VCALENDAR",
+    "VERSION:2.0",
+    "PRODID:-//pimutils//khal//EN",
+    "BEGIN:VEVENT",
+    "UID:half-marathon@computer.example",
+    "DTSTAMP:20260101T120000Z",
+    "DTSTART:20260412T090000",
+    "DTEND:20260412T113000",
+    "SUMMARY:Half marathon",
+    "END:VEVENT",
+    "END:VCALENDAR",
+  ]),
+};

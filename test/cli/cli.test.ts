@@ -204,6 +204,9 @@ describe("cradle CLI (run npm run build first)", () => {
     expect(demo.stdout).toMatch(/merged "Anna Meyer" NOTE as text/);
     expect(demo.stdout).toMatch(/conflict in "Ben Okafor" TITLE/);
     expect(demo.stdout).toMatch(/restored "Carla Rossi"/);
+    expect(demo.stdout).toMatch(
+      /merged "Team stand-up" field by field: .*iphone changed LOCATION, EXDATE .*; .*calendar changed DESCRIPTION/,
+    );
     expect(
       existsSync(join(home, "cradle-demo", "iphone", "Library", "AddressBook", "AddressBook.sqlitedb")),
     ).toBe(true);

@@ -36,7 +36,7 @@ describe("cradle device info", () => {
       name: "Test Phone",
       productVersion: "18.1",
       productType: "iPhone15,2",
-      counts: { contacts: 7, calendars: null, photos: null },
+      counts: { contacts: 7, calendars: 18, photos: null },
       icloud: { contacts: false, calendars: true, photos: true },
     });
     expect(info.icloudAccount).toMatch(/@icloud\.example$/);
@@ -49,7 +49,7 @@ describe("cradle device info", () => {
       await deviceCommand.run(["create", dir, "--sample", "4", "--icloud", "contacts", "--json"], create.out),
     ).toBe(0);
     expect(create.printed[0]?.value).toMatchObject({ contacts: 4, icloud: { contacts: true } });
-    expect(create.printed[0]?.text).toMatch(/not created yet: Library\/Calendar\/Calendar.sqlitedb/);
+    expect(create.printed[0]?.text).toMatch(/18 events in Library\/Calendar\/Calendar.sqlitedb/);
 
     const info = captured(true);
     expect(await deviceCommand.run(["info", dir, "--json"], info.out)).toBe(0);
@@ -80,6 +80,6 @@ describe("cradle device info", () => {
       icloud: { contacts: false, calendars: false, photos: false },
     });
     expect(run(["create", dir]).status).toBe(1);
-    expect(run(["--help"]).stdout).toContain("Not created yet");
+    expect(run(["--help"]).stdout).toContain("Not created yet: Media/PhotoData/Photos.sqlite");
   });
 });

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { runCalendarsDemo } from "../../demo/calendars-demo.js";
 import { runContactsDemo } from "../../demo/contacts-demo.js";
 import { asUsage } from "../args.js";
 import { type Command, EXIT_STATUS } from "../command.js";
@@ -7,18 +8,19 @@ import { describeSync } from "./sync.js";
 
 export const demoCommand: Command = {
   usage: "cradle demo [--dir DIR] [--json]",
-  summary: "sync sample contacts between a virtual iPhone and a computer side, and explain it",
+  summary: "sync sample contacts and events between a virtual iPhone and a computer side, and explain it",
   help: `Creates DIR (default ./cradle-demo, replaced if it exists) with a virtual iPhone (its
-AddressBook.sqlitedb in the real iOS schema) and a computer side (a vdir) holding sample
-contacts, syncs them, edits both sides, syncs again and tells in words what merged and what
-conflicted. Its state stays inside DIR.
+AddressBook.sqlitedb and Calendar.sqlitedb in the iOS schemas) and a computer side (vdirs)
+holding sample contacts and events, syncs them, edits both sides, syncs again and tells in
+words what merged and what conflicted. Its state stays inside DIR.
 
 ${EXIT_STATUS}`,
   async run(args, out) {
     const { values } = asUsage(() =>
       parseArgs({ args, options: { dir: { type: "string" }, json: { type: "boolean" } } }),
     );
-    const steps = await runContactsDemo(resolve(values.dir ?? "cradle-demo"));
+    const dir = resolve(values.dir ?? "cradle-demo");
+    const steps = [...(await runContactsDemo(dir)), ...(await runCalendarsDemo(dir))];
     out.data(steps, () =>
       steps
         .map((s, i) => {

@@ -4,6 +4,7 @@ import { UsageError } from "../../core/errors.js";
 import {
   type CreatedDevice,
   createVirtualDevice,
+  DEFAULT_EVENTS,
   DEFAULT_SAMPLE,
   DEFAULT_SEED,
   parseIcloudDomains,
@@ -16,7 +17,7 @@ import type { Output } from "../output.js";
 
 export const deviceCommand: Command = {
   usage:
-    "cradle device create DIR [--name NAME] [--sample N] [--icloud contacts,calendars,photos] [--seed S] [--json]\n" +
+    "cradle device create DIR [--name NAME] [--sample N] [--events N] [--icloud contacts,calendars,photos] [--seed S] [--json]\n" +
     "       cradle device info DIR|device:UDID [--json]\n" +
     "       cradle device serve DIR [--socket ADDR] [--json]\n" +
     "       cradle device backup DIR [--udid UDID] [--full] [--json]\n" +
@@ -26,11 +27,12 @@ export const deviceCommand: Command = {
 /var/mobile, which "cradle sync contacts ios:DIR ..." syncs with. The same --seed (default
 "${DEFAULT_SEED}") always gives the same device: identity, contacts, ids and timestamps.
   ${DEVICE_PATHS.addressBook.padEnd(42)}--sample N contacts (default ${DEFAULT_SAMPLE})
+  ${DEVICE_PATHS.calendar.padEnd(42)}--events N events (default ${DEFAULT_EVENTS}): series with exceptions, all-day,
+  ${"".padEnd(42)}floating, alarms, locations, Europe/Berlin and New York
   ${DEVICE_PATHS.accounts.padEnd(42)}an iCloud account; --icloud turns its Contacts,
   ${"".padEnd(42)}Calendars or Photos on, and cable sync of those is refused
   ${DEVICE_PATHS.lockdownValues.padEnd(42)}UDID, name (--name, default "Cradle iPhone"), iPhone15,2, iOS 18.1
-Not created yet: ${DEVICE_PATHS.calendar} (calendar sample data) and
-${DEVICE_PATHS.photos} with Media/DCIM (photos).
+Not created yet: ${DEVICE_PATHS.photos} with Media/DCIM (photos).
 
 info shows a device folder's identity, the records per domain and which domains iCloud syncs.
 DIR may also be written ios:DIR. With device:UDID it asks a paired device over usbmuxd instead.
@@ -69,6 +71,7 @@ function create(args: string[], out: Output): number {
       options: {
         name: { type: "string" },
         sample: { type: "string" },
+        events: { type: "string" },
         icloud: { type: "string" },
         seed: { type: "string" },
         json: { type: "boolean" },
@@ -76,12 +79,16 @@ function create(args: string[], out: Output): number {
     }),
   );
   const dir = onePositional(positionals, "create");
-  const sample = values.sample === undefined ? undefined : Number(values.sample);
-  if (values.sample !== undefined && !/^\d+$/.test(values.sample))
-    throw new UsageError(`--sample takes a whole number, not "${values.sample}".`);
+  const count = (flag: "sample" | "events") => {
+    const text = values[flag];
+    if (text !== undefined && !/^\d+$/.test(text))
+      throw new UsageError(`--${flag} takes a whole number, not "${text}".`);
+    return text === undefined ? undefined : Number(text);
+  };
   const device = createVirtualDevice(dir, {
     name: values.name,
-    sample,
+    sample: count("sample"),
+    events: count("events"),
     icloud: parseIcloudDomains(values.icloud ?? ""),
     seed: values.seed,
   });
@@ -123,9 +130,10 @@ function describeCreated(d: CreatedDevice): string {
     `Created "${d.name}" in ${d.dir}`,
     `  UDID ${d.udid}, ${d.productType}, iOS ${d.productVersion} (${d.buildVersion}), seed "${d.seed}"`,
     `  ${d.contacts} contacts in ${DEVICE_PATHS.addressBook}`,
+    `  ${d.events} events in ${DEVICE_PATHS.calendar}`,
     `  iCloud syncs: ${syncedBy(d.icloud)}`,
     ...d.notCreated.map((n) => `  not created yet: ${n.path} (${n.reason})`),
-    `Sync it with: cradle sync contacts ios:${d.dir} vdir:DIR`,
+    `Sync it with: cradle sync contacts|calendars ios:${d.dir} vdir:DIR`,
   ].join("\n");
 }
 

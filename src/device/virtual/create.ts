@@ -3,9 +3,9 @@
  * that the ios:DIR endpoint syncs with. One seed always gives the same device: identity, contacts,
  * guids and timestamps all come from it, never from the clock or crypto.randomUUID.
  *
- * Written: AddressBook.sqlitedb (sample contacts), Accounts3.sqlite (the iCloud switches) and the
- * lockdown values. Not yet: Calendar.sqlitedb (no fixture of its schema yet) and Photos.sqlite
- * with Media/DCIM (the photos work); the result says so in `notCreated`.
+ * Written: AddressBook.sqlitedb (sample contacts), Calendar.sqlitedb (sample events),
+ * Accounts3.sqlite (the iCloud switches) and the lockdown values. Not yet: Photos.sqlite with
+ * Media/DCIM (the photos work); the result says so in `notCreated`.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -13,13 +13,16 @@ import type { Domain } from "../../core/endpoint.js";
 import { CradleError, UsageError } from "../../core/errors.js";
 import { writeAccounts3 } from "./accounts3.js";
 import { writeAddressBook } from "./addressbook.js";
+import { writeCalendarDb } from "./calendar.js";
 import { DEFAULT_DEVICE_NAME, deviceIdentity, lockdownPlist } from "./identity.js";
 import { DEVICE_PATHS, type DeviceStore, devicePath } from "./layout.js";
 import { seededRandom } from "./random.js";
 import { sampleContacts } from "./sample-contacts.js";
+import { sampleEvents } from "./sample-events.js";
 
 export const DEVICE_DOMAINS: readonly Domain[] = ["contacts", "calendars", "photos"];
 export const DEFAULT_SAMPLE = 20;
+export const DEFAULT_EVENTS = 18;
 export const DEFAULT_SEED = "cradle";
 /** Upper bound for --sample: enough for the 10,000-contact benchmark, small enough to finish. */
 const MAX_SAMPLE = 100_000;
@@ -30,6 +33,8 @@ export interface CreateDeviceOptions {
   name?: string;
   /** How many sample contacts (default 20). */
   sample?: number;
+  /** How many sample events (default 18). */
+  events?: number;
   /** Domains iCloud syncs on the device; cable sync of them will be refused. */
   icloud?: readonly Domain[];
   seed?: string;
@@ -44,6 +49,7 @@ export interface CreatedDevice {
   buildVersion: string;
   seed: string;
   contacts: number;
+  events: number;
   icloud: Record<Domain, boolean>;
   /** Paths written, relative to dir. */
   files: string[];
@@ -54,10 +60,6 @@ export interface CreatedDevice {
 export class DeviceError extends CradleError {}
 
 const NOT_CREATED: { store: DeviceStore; reason: string }[] = [
-  {
-    store: "calendar",
-    reason: "no Calendar.sqlitedb schema fixture yet",
-  },
   { store: "photos", reason: "Photos.sqlite and Media/DCIM come with the photos work" },
 ];
 
@@ -81,6 +83,11 @@ export function createVirtualDevice(dirArg: string, options: CreateDeviceOptions
   const sample = options.sample ?? DEFAULT_SAMPLE;
   if (!Number.isInteger(sample) || sample < 0 || sample > MAX_SAMPLE)
     throw new UsageError(`--sample takes a whole number from 0 to ${MAX_SAMPLE}, not ${sample}.`, { sample });
+  const eventCount = options.events ?? DEFAULT_EVENTS;
+  if (!Number.isInteger(eventCount) || eventCount < 0 || eventCount > MAX_SAMPLE)
+    throw new UsageError(`events takes a whole number from 0 to ${MAX_SAMPLE}, not ${eventCount}.`, {
+      eventCount,
+    });
   const name = options.name ?? DEFAULT_DEVICE_NAME;
   if (name.trim() === "") throw new UsageError("--name must not be empty.");
   const seed = options.seed ?? DEFAULT_SEED;
@@ -95,13 +102,19 @@ export function createVirtualDevice(dirArg: string, options: CreateDeviceOptions
 
   const identity = deviceIdentity(seed, name, seededRandom(seed, "identity"));
   const contacts = sampleContacts(seededRandom(seed, "contacts"), sample);
-  const stores: DeviceStore[] = ["lockdownValues", "addressBook", "accounts"];
+  const events = sampleEvents(seededRandom(seed, "events"), eventCount);
+  const stores: DeviceStore[] = ["lockdownValues", "addressBook", "calendar", "accounts"];
   try {
     for (const store of stores) mkdirSync(dirname(devicePath(dir, store)), { recursive: true });
     writeFileSync(devicePath(dir, "lockdownValues"), lockdownPlist(identity));
     writeAddressBook(devicePath(dir, "addressBook"), {
       contacts,
       random: seededRandom(seed, "addressbook guids"),
+      createdAt: DEVICE_EPOCH,
+    });
+    writeCalendarDb(devicePath(dir, "calendar"), {
+      events,
+      random: seededRandom(seed, "calendar uuids"),
       createdAt: DEVICE_EPOCH,
     });
     writeAccounts3(devicePath(dir, "accounts"), {
@@ -127,6 +140,7 @@ export function createVirtualDevice(dirArg: string, options: CreateDeviceOptions
     buildVersion: identity.BuildVersion,
     seed,
     contacts: contacts.length,
+    events: events.length,
     icloud: Object.fromEntries(DEVICE_DOMAINS.map((d) => [d, icloud.includes(d)])) as Record<Domain, boolean>,
     files: stores.map((s) => DEVICE_PATHS[s]),
     notCreated: NOT_CREATED.map(({ store, reason }) => ({ path: DEVICE_PATHS[store], reason })),

@@ -32,10 +32,17 @@ export interface DeviceInfo {
   otherSyncers: { description: string; dataclasses: string[] }[];
 }
 
-/** Which store holds each domain's records, and which table counts them (first present wins). */
-const COUNTED: Record<Domain, { store: DeviceStore; tables: string[] }> = {
+/**
+ * Which store holds each domain's records, which table counts them (first present wins), and
+ * which rows count: events, not reminders nor the detached occurrences of a series.
+ */
+const COUNTED: Record<Domain, { store: DeviceStore; tables: string[]; where?: string }> = {
   contacts: { store: "addressBook", tables: ["ABPerson"] },
-  calendars: { store: "calendar", tables: ["CalendarItem"] },
+  calendars: {
+    store: "calendar",
+    tables: ["CalendarItem"],
+    where: "entity_type = 2 AND NOT (orig_item_id > 0)",
+  },
   photos: { store: "photos", tables: ["ZASSET", "ZGENERICASSET"] },
 };
 
@@ -65,7 +72,7 @@ export function deviceInfo(location: string): DeviceInfo {
     productVersion: identity.ProductVersion ?? null,
     buildVersion: identity.BuildVersion ?? null,
     serialNumber: identity.SerialNumber ?? null,
-    counts: per((d) => countRecords(devicePath(dir, COUNTED[d].store), COUNTED[d].tables)),
+    counts: per((d) => countRecords(devicePath(dir, COUNTED[d].store), COUNTED[d].tables, COUNTED[d].where)),
     icloud: per((d) => !verdictFor(cloud, d, label).enabled),
     icloudAccount: cloud.account ?? null,
     otherSyncers: cloud.otherSyncers.map((s) => ({ description: s.description, dataclasses: s.dataclasses })),
@@ -73,7 +80,7 @@ export function deviceInfo(location: string): DeviceInfo {
 }
 
 /** Rows in the first of `tables` the store has; null without the store or any of them. */
-function countRecords(path: string, tables: string[]): number | null {
+function countRecords(path: string, tables: string[], where?: string): number | null {
   if (!existsSync(path)) return null;
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
@@ -84,7 +91,10 @@ function countRecords(path: string, tables: string[]): number | null {
     );
     const table = tables.find((t) => present.has(t));
     if (!table) return null;
-    return db.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number;
+    return db
+      .prepare(`SELECT count(*) FROM "${table}"${where ? ` WHERE ${where}` : ""}`)
+      .pluck()
+      .get() as number;
   } finally {
     db.close();
   }

@@ -1,15 +1,6 @@
-import { createHash } from "node:crypto";
-import {
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  symlinkSync,
-} from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { BackupError, EncryptedBackupError } from "../../../src/adapters/backup-folder/errors.js";
@@ -18,6 +9,7 @@ import { openEndpoint } from "../../../src/adapters/resolve.js";
 import { showEndpoint } from "../../../src/api/show.js";
 import { syncEndpoints } from "../../../src/api/sync.js";
 import { createVirtualDevice } from "../../../src/device/virtual/create.js";
+import { snapshot } from "../../support/snapshot.js";
 import { type MakeBackupOptions, makeBackup } from "./make-backup.js";
 
 const ADDRESS_BOOK = "Library/AddressBook/AddressBook.sqlitedb";
@@ -30,20 +22,6 @@ function deviceAndBackup(options: MakeBackupOptions = {}) {
   createVirtualDevice(home, { sample: SAMPLE, seed: "backup-test" });
   const backup = makeBackup(home, join(root, "backup"), options);
   return { root, home, dir: backup.dir, files: backup.files };
-}
-
-/** Every file under dir (relative path → sha256): a changed, added or removed file shows. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const visit = (path: string) => {
-    for (const name of readdirSync(path)) {
-      const full = join(path, name);
-      if (statSync(full).isDirectory()) visit(full);
-      else out[relative(dir, full)] = createHash("sha256").update(readFileSync(full)).digest("hex");
-    }
-  };
-  visit(dir);
-  return out;
 }
 
 function editManifest(dir: string, sql: string, ...args: unknown[]): void {

@@ -1,17 +1,9 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type Database from "better-sqlite3";
-import type {
-  Endpoint,
-  GuardVerdict,
-  Listed,
-  ReadResult,
-  WriteBatch,
-  WriteOutcome,
-} from "../../../core/endpoint.js";
-import { cloudGuard } from "../../../guard/guard.js";
+import type { Listed, ReadResult, WriteBatch, WriteOutcome } from "../../../core/endpoint.js";
+import { IosStoreEndpoint } from "../../shared/ios-store-endpoint.js";
+import { statement } from "../../shared/statements.js";
 import { fieldsToContact } from "../fields.js";
-import { readAddressBook } from "../ios/read.js";
+import { loadPersons, type PersonRecord, personToContact } from "../ios/read.js";
 import { fromCoreDataSeconds, openAddressBook } from "../ios/schema.js";
 import { writeContact } from "../ios/write.js";
 import type { Contact } from "../model.js";
@@ -19,29 +11,13 @@ import { contactItem } from "../sync-item.js";
 import { parseVCards, serializeVCard } from "../vcard.js";
 
 /**
- * `ios:DIR` for contacts: the AddressBook.sqlitedb of an iOS home tree laid out like
- * /var/mobile (a virtual iPhone, an unpacked backup, a file-system extraction). Native ids are
- * ABPerson ROWIDs and tokens their ModificationDate. Before any write the iCloud guard reads
- * Accounts3.sqlite: when iCloud syncs Contacts, cable sync must not touch them.
+ * `ios:DIR` for contacts: the AddressBook.sqlitedb of an iOS home tree. Native ids are ABPerson
+ * ROWIDs and tokens their ModificationDate. The AddressBook has no column for PHOTO, CATEGORIES
+ * or unknown X- properties.
  */
-export class ContactsIosEndpoint implements Endpoint {
-  readonly domain = "contacts";
-  readonly readOnly = false;
-  /** The AddressBook has no column for PHOTO, CATEGORIES or unknown X- properties. */
-  readonly lossy = true;
-  readonly uri: string;
-  private readonly addressBook: string;
-  private readonly accounts: string;
-
-  constructor(private readonly dir: string) {
-    this.uri = `ios:${dir}`;
-    this.addressBook = join(dir, "Library", "AddressBook", "AddressBook.sqlitedb");
-    this.accounts = join(dir, "Library", "Accounts", "Accounts3.sqlite");
-  }
-
-  async guard(): Promise<GuardVerdict> {
-    if (!existsSync(this.accounts)) return { enabled: true };
-    return cloudGuard(this.accounts, "contacts", `the device at ${this.dir}`);
+export class ContactsIosEndpoint extends IosStoreEndpoint {
+  constructor(dir: string) {
+    super(dir, "contacts", "Library/AddressBook/AddressBook.sqlitedb", "ABPerson", openAddressBook);
   }
 
   async list(): Promise<Listed[]> {
@@ -56,88 +32,52 @@ export class ContactsIosEndpoint implements Endpoint {
   }
 
   async read(ids: string[]): Promise<Map<string, ReadResult>> {
-    const wanted = new Set(ids);
     return this.withDb(true, (db) => {
-      const { contacts, errors } = readAddressBook(db, this.addressBook);
       const out = new Map<string, ReadResult>();
-      for (const stored of contacts) {
-        const id = String(stored.rowid);
-        if (!wanted.has(id)) continue;
-        const problem = errors.find((e) => e.where.endsWith(`/${id}`));
-        if (problem) out.set(id, { ok: false, error: problem });
+      for (const person of persons(db, ids)) {
+        const id = String(person.rowid);
+        const { contact, problems } = personToContact(person);
+        const problem = problems[0];
+        if (problem !== undefined)
+          out.set(id, { ok: false, error: { where: this.where(id), message: problem } });
         else
           out.set(id, {
             ok: true,
             item: {
-              ...contactItem(canonical(stored.contact)),
-              modified: fromCoreDataSeconds(stored.modified).getTime(),
+              ...contactItem(canonical(contact)),
+              modified: fromCoreDataSeconds(person.modified).getTime(),
             },
           });
       }
-      for (const id of ids) {
-        if (!out.has(id))
-          out.set(id, {
-            ok: false,
-            error: { where: `${this.addressBook}#ABPerson/${id}`, message: "vanished while syncing" },
-          });
-      }
+      for (const id of ids) if (!out.has(id)) out.set(id, this.vanished(id));
       return out;
     });
   }
 
   async write(batch: WriteBatch): Promise<WriteOutcome[]> {
-    return this.withDb(false, (db) => {
-      const token = (rowid: number) =>
+    return this.writeAll(batch, (db) => ({
+      remove: (rowid) => {
+        writeContact(db, null, rowid);
+      },
+      update: (rowid, uid, fields) => writeContact(db, fieldsToContact(fields, uid, "3.0"), rowid).rowid,
+      create: (uid, fields) => writeContact(db, fieldsToContact(fields, uid, "3.0")).rowid,
+      token: (rowid) =>
         String(
-          (db.prepare("SELECT ModificationDate FROM ABPerson WHERE ROWID = ?").pluck().get(rowid) as
+          (statement(db, "SELECT ModificationDate FROM ABPerson WHERE ROWID = ?").pluck().get(rowid) as
             | number
             | null) ?? 0,
-        );
-      const outcomes: WriteOutcome[] = [];
-      const attempt = (fail: (message: string) => WriteOutcome, run: () => WriteOutcome) => {
-        try {
-          outcomes.push(run());
-        } catch (error) {
-          outcomes.push(fail((error as Error).message));
-        }
-      };
-      for (const id of batch.delete)
-        attempt(
-          (error) => ({ kind: "delete", id, ok: false, error }),
-          () => {
-            writeContact(db, null, Number(id));
-            return { kind: "delete", id, ok: true };
-          },
-        );
-      for (const u of batch.update)
-        attempt(
-          (error) => ({ kind: "update", id: u.id, uid: u.uid, ok: false, error }),
-          () => {
-            const { rowid } = writeContact(db, fieldsToContact(u.fields, u.uid, "3.0"), Number(u.id));
-            return { kind: "update", uid: u.uid, ok: true, id: String(rowid), token: token(rowid) };
-          },
-        );
-      for (const c of batch.create)
-        attempt(
-          (error) => ({ kind: "create", uid: c.uid, ok: false, error }),
-          () => {
-            const { rowid } = writeContact(db, fieldsToContact(c.fields, c.uid, "3.0"));
-            return { kind: "create", uid: c.uid, ok: true, id: String(rowid), token: token(rowid) };
-          },
-        );
-      return outcomes;
-    });
+        ),
+    }));
   }
+}
 
-  /** Opens the database (with the WAL beside it) for one operation and always closes it. */
-  private withDb<T>(readonly: boolean, use: (db: Database.Database) => T): T {
-    const db = openAddressBook(this.addressBook, { readonly });
-    try {
-      return use(db);
-    } finally {
-      db.close();
-    }
-  }
+/** Up to this many persons are loaded one by one; more (a first sync) in one pass over the tables. */
+const ONE_BY_ONE = 500;
+
+function persons(db: Database.Database, ids: string[]): PersonRecord[] {
+  if (ids.length <= ONE_BY_ONE) return ids.flatMap((id) => loadPersons(db, Number(id)));
+  const wanted = new Set(ids);
+  return loadPersons(db).filter((p) => wanted.has(String(p.rowid)));
 }
 
 /**

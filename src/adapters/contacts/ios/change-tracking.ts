@@ -13,6 +13,7 @@
  * ClientCursor/ClientCursorConsumed belong to the readers of this log and are not touched.
  */
 import type Database from "better-sqlite3";
+import { statement } from "../../shared/statements.js";
 import type { StoredMultiValue } from "./read.js";
 import { toCoreDataSeconds } from "./schema.js";
 
@@ -25,18 +26,21 @@ const SEQUENCE_KEY = "__CPRecordSequenceNumber";
 
 /** Takes the next save sequence number and records who saved. */
 export function beginSave(db: Database.Database, clientId: string, now: Date): number {
-  const stored = db.prepare("SELECT value FROM _SqliteDatabaseProperties WHERE key = ?").get(SEQUENCE_KEY) as
-    | { value: string }
-    | undefined;
-  const fallback = db.prepare("SELECT MAX(sequence_number) AS n FROM ClientSequence").get() as {
-    n: number | null;
-  };
-  const sequence = Math.max(Number(stored?.value ?? 0) || 0, fallback.n ?? 0) + 1;
-  db.prepare("INSERT OR REPLACE INTO _SqliteDatabaseProperties(key, value) VALUES (?, ?)").run(
+  const stored = statement(db, "SELECT value FROM _SqliteDatabaseProperties WHERE key = ?").get(
+    SEQUENCE_KEY,
+  ) as { value: string } | undefined;
+  // The last save's row, by ROWID: MAX(sequence_number) would scan the whole table on every save.
+  const fallback = statement(
+    db,
+    "SELECT sequence_number AS n FROM ClientSequence ORDER BY ROWID DESC LIMIT 1",
+  ).get() as { n: number | null } | undefined;
+  const sequence = Math.max(Number(stored?.value ?? 0) || 0, fallback?.n ?? 0) + 1;
+  statement(db, "INSERT OR REPLACE INTO _SqliteDatabaseProperties(key, value) VALUES (?, ?)").run(
     SEQUENCE_KEY,
     String(sequence),
   );
-  db.prepare(
+  statement(
+    db,
     "INSERT INTO ClientSequence(sequence_number, client_identifier, save_timestamp) VALUES (?, ?, ?)",
   ).run(sequence, clientId, toCoreDataSeconds(now));
   return sequence;
@@ -57,7 +61,8 @@ export function recordPersonChange(
   sequence: number,
 ): void {
   // Image and Changes as the fixture's rows hold them: Image 0 on updates, NULL otherwise.
-  db.prepare(
+  statement(
+    db,
     `INSERT INTO ABPersonChanges(record, type, sequence_number, Image, ExternalIdentifier, StoreID, PersonLink, guid, Changes)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)`,
   ).run(
@@ -78,7 +83,8 @@ export function recordMultiValueDelete(
   row: StoredMultiValue,
   sequence: number,
 ): void {
-  db.prepare(
+  statement(
+    db,
     `INSERT INTO ABPersonMultiValueDeletes(record_id, property_id, identifier, sequence_number, record_uid, identifier_uid)
      VALUES (?, ?, ?, ?, ?, ?)`,
   ).run(person.rowid, row.property, row.identifier, sequence, person.guid, row.guid);

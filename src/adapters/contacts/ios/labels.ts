@@ -8,6 +8,7 @@
  * equivalent also get it, so that other vCard readers understand them.
  */
 import type Database from "better-sqlite3";
+import { statement } from "../../shared/statements.js";
 import { Property } from "./schema.js";
 
 /** Built-in label name (inside `_$!<...>!$_`) to TYPE values, per property. */
@@ -59,7 +60,7 @@ export function labelForTypes(property: number, types: string[]): string | undef
 
 /** Label ROWID → text, for one read. */
 export function loadLabels(db: Database.Database): Map<number, string> {
-  const rows = db.prepare("SELECT ROWID AS id, value FROM ABMultiValueLabel").all() as {
+  const rows = statement(db, "SELECT ROWID AS id, value FROM ABMultiValueLabel").all() as {
     id: number;
     value: string;
   }[];
@@ -72,9 +73,9 @@ export function internValue(
   table: "ABMultiValueLabel" | "ABMultiValueEntryKey",
   value: string,
 ): number {
-  const found = db.prepare(`SELECT ROWID AS id FROM ${table} WHERE value = ?`).get(value) as
+  const found = statement(db, `SELECT ROWID AS id FROM ${table} WHERE value = ?`).get(value) as
     | { id: number }
     | undefined;
   if (found) return found.id;
-  return Number(db.prepare(`INSERT INTO ${table}(value) VALUES (?)`).run(value).lastInsertRowid);
+  return Number(statement(db, `INSERT INTO ${table}(value) VALUES (?)`).run(value).lastInsertRowid);
 }

@@ -5,6 +5,7 @@
  */
 import type Database from "better-sqlite3";
 import type { ReadError } from "../../../core/endpoint.js";
+import { statement } from "../../shared/statements.js";
 import type { Contact } from "../model.js";
 import { loadLabels } from "./labels.js";
 import { type MultiValueRow, rowToEntry } from "./multivalues.js";
@@ -68,13 +69,14 @@ export function loadPersons(db: Database.Database, rowid?: number): PersonRecord
   const where = rowid === undefined ? "" : " WHERE ROWID = ?";
   const mvWhere = rowid === undefined ? "" : " WHERE record_id = ?";
   const args = rowid === undefined ? [] : [rowid];
-  const persons = db.prepare(`${PERSON_SELECT}${where} ORDER BY ROWID`).all(...args) as PersonRow[];
-  const multiValues = db
-    .prepare(`${MULTIVALUE_SELECT}${mvWhere} ORDER BY record_id, property, identifier, UID`)
-    .all(...args) as MultiValueDbRow[];
+  const persons = statement(db, `${PERSON_SELECT}${where} ORDER BY ROWID`).all(...args) as PersonRow[];
+  const multiValues = statement(
+    db,
+    `${MULTIVALUE_SELECT}${mvWhere} ORDER BY record_id, property, identifier, UID`,
+  ).all(...args) as MultiValueDbRow[];
   const entryWhere =
     rowid === undefined ? "" : " WHERE e.parent_id IN (SELECT UID FROM ABMultiValue WHERE record_id = ?)";
-  const entries = db.prepare(`${ENTRY_SELECT}${entryWhere}`).all(...args) as {
+  const entries = statement(db, `${ENTRY_SELECT}${entryWhere}`).all(...args) as {
     parent: number;
     key: string;
     value: string;
@@ -124,14 +126,14 @@ export function personToContact(person: PersonRecord): { contact: Contact; probl
 }
 
 export function readGroups(db: Database.Database): StoredGroup[] {
-  const groups = db
-    .prepare("SELECT ROWID AS rowid, guid AS uid, Name AS name FROM ABGroup ORDER BY ROWID")
-    .all() as Omit<StoredGroup, "members">[];
-  const members = db
-    .prepare(
-      "SELECT group_id AS groupId, member_id AS memberId FROM ABGroupMembers WHERE member_type = 0 ORDER BY UID",
-    )
-    .all() as { groupId: number; memberId: number }[];
+  const groups = statement(
+    db,
+    "SELECT ROWID AS rowid, guid AS uid, Name AS name FROM ABGroup ORDER BY ROWID",
+  ).all() as Omit<StoredGroup, "members">[];
+  const members = statement(
+    db,
+    "SELECT group_id AS groupId, member_id AS memberId FROM ABGroupMembers WHERE member_type = 0 ORDER BY UID",
+  ).all() as { groupId: number; memberId: number }[];
   return groups.map((g) => ({
     ...g,
     name: g.name ?? "",

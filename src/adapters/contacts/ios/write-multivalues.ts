@@ -7,6 +7,7 @@
  * after the person's highest for that property.
  */
 import type Database from "better-sqlite3";
+import { statement } from "../../shared/statements.js";
 import type { Contact } from "../model.js";
 import { recordMultiValueDelete } from "./change-tracking.js";
 import { dateFromCoreData } from "./dates.js";
@@ -87,12 +88,12 @@ export function phoneLastFour(phone: string): string {
 }
 
 function writeDetails(db: Database.Database, uid: number, row: MultiValueRow): void {
-  db.prepare("DELETE FROM ABMultiValueEntry WHERE parent_id = ?").run(uid);
-  const insertEntry = db.prepare("INSERT INTO ABMultiValueEntry(parent_id, key, value) VALUES (?, ?, ?)");
+  statement(db, "DELETE FROM ABMultiValueEntry WHERE parent_id = ?").run(uid);
+  const insertEntry = statement(db, "INSERT INTO ABMultiValueEntry(parent_id, key, value) VALUES (?, ?, ?)");
   for (const [key, value] of Object.entries(row.entries))
     insertEntry.run(uid, internValue(db, "ABMultiValueEntryKey", key), value);
   if (row.property === Property.phone)
-    db.prepare("INSERT OR REPLACE INTO ABPhoneLastFour(multivalue_id, value) VALUES (?, ?)").run(
+    statement(db, "INSERT OR REPLACE INTO ABPhoneLastFour(multivalue_id, value) VALUES (?, ?)").run(
       uid,
       phoneLastFour(row.value ?? ""),
     );
@@ -109,19 +110,20 @@ export function applyMultiValues(
 ): void {
   for (const row of plan.remove) {
     // The delete_phone_last_four trigger clears ABPhoneLastFour; entries have no trigger.
-    db.prepare("DELETE FROM ABMultiValueEntry WHERE parent_id = ?").run(row.uid);
-    db.prepare("DELETE FROM ABMultiValue WHERE UID = ?").run(row.uid);
+    statement(db, "DELETE FROM ABMultiValueEntry WHERE parent_id = ?").run(row.uid);
+    statement(db, "DELETE FROM ABMultiValue WHERE UID = ?").run(row.uid);
     if (sequence !== undefined) recordMultiValueDelete(db, person, row, sequence);
   }
   for (const { stored, wanted } of plan.update) {
-    db.prepare("UPDATE ABMultiValue SET label = ?, value = ? WHERE UID = ?").run(
+    statement(db, "UPDATE ABMultiValue SET label = ?, value = ? WHERE UID = ?").run(
       labelId(db, wanted.label),
       wanted.value,
       stored.uid,
     );
     writeDetails(db, stored.uid, wanted);
   }
-  const insert = db.prepare(
+  const insert = statement(
+    db,
     "INSERT INTO ABMultiValue(record_id, property, identifier, label, value) VALUES (?, ?, ?, ?, ?)",
   );
   for (const row of plan.insert) {

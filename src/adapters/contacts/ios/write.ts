@@ -14,6 +14,7 @@
  *   ab_cf_tokenizer). Photos live in AddressBookImages.sqlitedb, a separate file, keyed by ROWID.
  */
 import type Database from "better-sqlite3";
+import { statement } from "../../shared/statements.js";
 import type { Contact } from "../model.js";
 import {
   beginSave,
@@ -60,11 +61,10 @@ function changedColumns(stored: PersonColumns, wanted: PersonColumns): (keyof Pe
 const coreDataNow = (now: Date) => Math.floor(toCoreDataSeconds(now));
 
 function tracked(db: Database.Database, rowid: number): ChangedPerson {
-  const row = db
-    .prepare(
-      "SELECT ROWID AS rowid, guid, ExternalIdentifier AS ext, StoreID AS store, PersonLink AS link FROM ABPerson WHERE ROWID = ?",
-    )
-    .get(rowid) as {
+  const row = statement(
+    db,
+    "SELECT ROWID AS rowid, guid, ExternalIdentifier AS ext, StoreID AS store, PersonLink AS link FROM ABPerson WHERE ROWID = ?",
+  ).get(rowid) as {
     rowid: number;
     guid: string;
     ext: string | null;
@@ -81,7 +81,7 @@ function tracked(db: Database.Database, rowid: number): ChangedPerson {
 }
 
 function defaultStore(db: Database.Database): number {
-  const row = db.prepare("SELECT value FROM _SqliteDatabaseProperties WHERE key = 'DefaultStore'").get() as
+  const row = statement(db, "SELECT value FROM _SqliteDatabaseProperties WHERE key = 'DefaultStore'").get() as
     | { value: string }
     | undefined;
   const store = Number(row?.value);
@@ -91,7 +91,7 @@ function defaultStore(db: Database.Database): number {
 /** The contact's UID becomes the guid when it is free; otherwise ab_generate_guid() makes one. */
 function freeGuid(db: Database.Database, uid: string): string | undefined {
   if (uid === "") return undefined;
-  const taken = db.prepare("SELECT 1 FROM ABPerson WHERE guid = ?").get(uid);
+  const taken = statement(db, "SELECT 1 FROM ABPerson WHERE guid = ?").get(uid);
   return taken ? undefined : uid;
 }
 
@@ -107,7 +107,7 @@ function createPerson(db: Database.Database, contact: Contact, options: WriteOpt
     ...(guid ? [guid] : []),
   ];
   const sql = `INSERT INTO ABPerson(${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})`;
-  const rowid = Number(db.prepare(sql).run(...values).lastInsertRowid);
+  const rowid = Number(statement(db, sql).run(...values).lastInsertRowid);
   const person = tracked(db, rowid);
   const sequence = beginSave(db, options.clientId ?? CRADLE_CLIENT_ID, options.now ?? new Date());
   applyMultiValues(db, person, planMultiValues([], contact), undefined);
@@ -128,7 +128,7 @@ function updatePerson(
   if (columns.length === 0 && isEmptyPlan(plan)) return false;
   const sequence = beginSave(db, options.clientId ?? CRADLE_CLIENT_ID, options.now ?? new Date());
   const assignments = [...columns.map((c) => `${c} = ?`), "ModificationDate = ?"].join(", ");
-  db.prepare(`UPDATE ABPerson SET ${assignments} WHERE ROWID = ?`).run(
+  statement(db, `UPDATE ABPerson SET ${assignments} WHERE ROWID = ?`).run(
     ...columns.map((c) => wanted[c]),
     now,
     stored.rowid,
@@ -142,12 +142,13 @@ function deletePerson(db: Database.Database, rowid: number, options: WriteOption
   const person = tracked(db, rowid);
   const sequence = beginSave(db, options.clientId ?? CRADLE_CLIENT_ID, options.now ?? new Date());
   // Triggers clear ABPersonLink, ABPersonSearchKey, the sort counts and ABPhoneLastFour.
-  db.prepare(
+  statement(
+    db,
     "DELETE FROM ABMultiValueEntry WHERE parent_id IN (SELECT UID FROM ABMultiValue WHERE record_id = ?)",
   ).run(rowid);
-  db.prepare("DELETE FROM ABMultiValue WHERE record_id = ?").run(rowid);
-  db.prepare("DELETE FROM ABGroupMembers WHERE member_type = 0 AND member_id = ?").run(rowid);
-  db.prepare("DELETE FROM ABPerson WHERE ROWID = ?").run(rowid);
+  statement(db, "DELETE FROM ABMultiValue WHERE record_id = ?").run(rowid);
+  statement(db, "DELETE FROM ABGroupMembers WHERE member_type = 0 AND member_id = ?").run(rowid);
+  statement(db, "DELETE FROM ABPerson WHERE ROWID = ?").run(rowid);
   recordPersonChange(db, PersonChange.delete, person, sequence);
 }
 
