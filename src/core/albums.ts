@@ -93,4 +93,6 @@ export interface AlbumsEndpoint {
   guard(): Promise<GuardVerdict>;
   read(): Promise<PhotoLibrary>;
   write(change: AlbumWrite): Promise<AlbumWriteResult>;
+  /** Stores that can keep the sync's ids (ref) beside their own are told them after a sync. */
+  adopt?(ids: Map<string, string>): Promise<void>;
 }

@@ -3,9 +3,9 @@
  * that the ios:DIR endpoint syncs with. One seed always gives the same device: identity, contacts,
  * guids and timestamps all come from it, never from the clock or crypto.randomUUID.
  *
- * Written: AddressBook.sqlitedb (sample contacts), Accounts3.sqlite (the iCloud switches) and the
- * lockdown values. Not yet: Calendar.sqlitedb (no fixture of its schema yet) and Photos.sqlite
- * with Media/DCIM (the photos work); the result says so in `notCreated`.
+ * Written: AddressBook.sqlitedb (sample contacts), Accounts3.sqlite (the iCloud switches), the
+ * lockdown values, and Photos.sqlite with its JPEGs in Media/DCIM. Not yet: Calendar.sqlitedb (no
+ * fixture of its schema yet); the result says so in `notCreated`.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -15,6 +15,7 @@ import { writeAccounts3 } from "./accounts3.js";
 import { writeAddressBook } from "./addressbook.js";
 import { DEFAULT_DEVICE_NAME, deviceIdentity, lockdownPlist } from "./identity.js";
 import { DEVICE_PATHS, type DeviceStore, devicePath } from "./layout.js";
+import { writeVirtualPhotos } from "./photos.js";
 import { seededRandom } from "./random.js";
 import { sampleContacts } from "./sample-contacts.js";
 
@@ -25,6 +26,8 @@ export const DEFAULT_SEED = "cradle";
 const MAX_SAMPLE = 100_000;
 /** The device's history starts here (Core Data times are taken from it, not from the clock). */
 const DEVICE_EPOCH = new Date("2024-11-04T09:00:00Z");
+/** Photos in Media/DCIM/100APPLE and albums in Photos.sqlite (two of them nested in folders). */
+const SAMPLE_PHOTOS = { photos: 12, albums: 3 };
 
 export interface CreateDeviceOptions {
   name?: string;
@@ -44,6 +47,8 @@ export interface CreatedDevice {
   buildVersion: string;
   seed: string;
   contacts: number;
+  photos: number;
+  albums: number;
   icloud: Record<Domain, boolean>;
   /** Paths written, relative to dir. */
   files: string[];
@@ -58,7 +63,6 @@ const NOT_CREATED: { store: DeviceStore; reason: string }[] = [
     store: "calendar",
     reason: "no Calendar.sqlitedb schema fixture yet",
   },
-  { store: "photos", reason: "Photos.sqlite and Media/DCIM come with the photos work" },
 ];
 
 /** Checks --icloud's words; "" means none. */
@@ -95,7 +99,8 @@ export function createVirtualDevice(dirArg: string, options: CreateDeviceOptions
 
   const identity = deviceIdentity(seed, name, seededRandom(seed, "identity"));
   const contacts = sampleContacts(seededRandom(seed, "contacts"), sample);
-  const stores: DeviceStore[] = ["lockdownValues", "addressBook", "accounts"];
+  const stores: DeviceStore[] = ["lockdownValues", "addressBook", "accounts", "photos"];
+  let photos = { photos: 0, albums: 0 };
   try {
     for (const store of stores) mkdirSync(dirname(devicePath(dir, store)), { recursive: true });
     writeFileSync(devicePath(dir, "lockdownValues"), lockdownPlist(identity));
@@ -109,6 +114,11 @@ export function createVirtualDevice(dirArg: string, options: CreateDeviceOptions
       appleId: appleIdFor(name, identity.UniqueDeviceID),
       createdAt: DEVICE_EPOCH,
       random: seededRandom(seed, "accounts"),
+    });
+    photos = writeVirtualPhotos(dir, {
+      ...SAMPLE_PHOTOS,
+      random: seededRandom(seed, "photos"),
+      createdAt: DEVICE_EPOCH,
     });
   } catch (error) {
     // Leave no half-made device behind.
@@ -127,6 +137,7 @@ export function createVirtualDevice(dirArg: string, options: CreateDeviceOptions
     buildVersion: identity.BuildVersion,
     seed,
     contacts: contacts.length,
+    ...photos,
     icloud: Object.fromEntries(DEVICE_DOMAINS.map((d) => [d, icloud.includes(d)])) as Record<Domain, boolean>,
     files: stores.map((s) => DEVICE_PATHS[s]),
     notCreated: NOT_CREATED.map(({ store, reason }) => ({ path: DEVICE_PATHS[store], reason })),

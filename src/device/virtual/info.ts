@@ -24,6 +24,8 @@ export interface DeviceInfo {
   serialNumber: string | null;
   /** Records per domain; null when the domain's store is absent. */
   counts: Record<Domain, number | null>;
+  /** User albums in Photos.sqlite (not in Recently Deleted); null without it. */
+  albums: number | null;
   /** True when iCloud syncs the domain, so cable sync is refused. */
   icloud: Record<Domain, boolean>;
   /** The iCloud account's Apple ID; null when none is signed in or Accounts3.sqlite is absent. */
@@ -66,6 +68,11 @@ export function deviceInfo(location: string): DeviceInfo {
     buildVersion: identity.BuildVersion ?? null,
     serialNumber: identity.SerialNumber ?? null,
     counts: per((d) => countRecords(devicePath(dir, COUNTED[d].store), COUNTED[d].tables)),
+    albums: countRecords(
+      devicePath(dir, "photos"),
+      ["ZGENERICALBUM"],
+      "ZKIND = 2 AND COALESCE(ZTRASHEDSTATE, 0) = 0",
+    ),
     icloud: per((d) => !verdictFor(cloud, d, label).enabled),
     icloudAccount: cloud.account ?? null,
     otherSyncers: cloud.otherSyncers.map((s) => ({ description: s.description, dataclasses: s.dataclasses })),
@@ -73,7 +80,7 @@ export function deviceInfo(location: string): DeviceInfo {
 }
 
 /** Rows in the first of `tables` the store has; null without the store or any of them. */
-function countRecords(path: string, tables: string[]): number | null {
+function countRecords(path: string, tables: string[], where = "1"): number | null {
   if (!existsSync(path)) return null;
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
@@ -84,7 +91,7 @@ function countRecords(path: string, tables: string[]): number | null {
     );
     const table = tables.find((t) => present.has(t));
     if (!table) return null;
-    return db.prepare(`SELECT count(*) FROM "${table}"`).pluck().get() as number;
+    return db.prepare(`SELECT count(*) FROM "${table}" WHERE ${where}`).pluck().get() as number;
   } finally {
     db.close();
   }

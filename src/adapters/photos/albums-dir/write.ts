@@ -9,7 +9,7 @@ import { basename, dirname, extname, join } from "node:path";
 import type { AlbumWrite, AlbumWriteResult, TargetNode } from "../../../core/albums.js";
 import { syncDirectory, writeFileAtomic } from "../../shared/atomic-write.js";
 import { uniqueName } from "./names.js";
-import { ALBUM_SIDECAR, FOLDER_SIDECAR, isMediaName, readSidecar, type Sidecar } from "./scan.js";
+import { ALBUM_SIDECAR, FOLDER_SIDECAR, isMediaName, type Sidecar } from "./scan.js";
 
 export const TRASH = ".cradle-trash";
 

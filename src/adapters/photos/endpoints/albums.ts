@@ -1,8 +1,16 @@
 import { existsSync, statSync } from "node:fs";
+import { basename, join } from "node:path";
 import type { AlbumsEndpoint, AlbumWrite, AlbumWriteResult, PhotoLibrary } from "../../../core/albums.js";
 import type { GuardVerdict } from "../../../core/endpoint.js";
+import { writeFileAtomic } from "../../shared/atomic-write.js";
 import { PhotosDirError } from "../albums-dir/errors.js";
-import { type ScannedLibrary, scanAlbumsDir } from "../albums-dir/scan.js";
+import {
+  ALBUM_SIDECAR,
+  FOLDER_SIDECAR,
+  readSidecar,
+  type ScannedLibrary,
+  scanAlbumsDir,
+} from "../albums-dir/scan.js";
 import { writeAlbumsDir } from "../albums-dir/write.js";
 
 /**
@@ -44,5 +52,25 @@ export class PhotosAlbumsDirEndpoint implements AlbumsEndpoint {
     const files = new Map(library.assets.flatMap((a) => (a.path ? [[a.id, a.path] as const] : [])));
     this.last = undefined;
     return writeAlbumsDir(this.dir, change, new Map(dirs), files);
+  }
+
+  /** Writes the sync's id into each directory's sidecar, so a later rename or move keeps the album. */
+  async adopt(ids: Map<string, string>): Promise<void> {
+    const scanned = this.last ?? scanAlbumsDir(this.dir);
+    const nodes = new Map(scanned.library.nodes.map((n) => [n.id, n]));
+    for (const [ref, id] of ids) {
+      const rel = scanned.dirs.get(id);
+      const node = nodes.get(id);
+      if (rel === undefined || !node) continue;
+      const dir = join(this.dir, rel);
+      const file = node.kind === "album" ? ALBUM_SIDECAR : FOLDER_SIDECAR;
+      const order = node.members.map((m) => basename(m));
+      const sidecar = { ...readSidecar(dir, file), id: ref, title: node.title, name: basename(rel) };
+      await writeFileAtomic(
+        join(dir, file),
+        JSON.stringify(node.kind === "album" ? { order, ...sidecar } : sidecar),
+      );
+    }
+    this.last = undefined;
   }
 }

@@ -23,6 +23,8 @@ export function writePhotosAlbums(
   change: AlbumWrite,
   where: string,
   now = new Date(),
+  /** New ZUUIDs (the virtual iPhone passes a seeded source). */
+  newUuid: () => string = randomUUID,
 ): AlbumWriteResult {
   const has = (c: string) => schema.albumColumns.has(c);
   const stamp = toCoreDataSeconds(now);
@@ -52,7 +54,7 @@ export function writePhotosAlbums(
     if (Number.isNaN(parent)) throw new Error(`the parent of "${node.title}" is not in ${where}`);
     let pk: number;
     if (node.id === undefined) {
-      pk = insertNode(db, schema, node, parent, stamp);
+      pk = insertNode(db, schema, node, parent, stamp, newUuid());
       ids.set(node.ref, String(pk));
       result.created.set(node.ref, String(pk));
     } else {
@@ -80,6 +82,7 @@ function insertNode(
   node: TargetNode,
   parent: number,
   stamp: number,
+  uuid: string,
 ): number {
   const max = db.prepare("SELECT Z_MAX FROM Z_PRIMARYKEY WHERE Z_ENT = ?").pluck().get(schema.albumRootEnt) as
     | number
@@ -94,7 +97,7 @@ function insertNode(
     Z_OPT: 1,
     ZKIND: folder ? AlbumKind.folder : AlbumKind.user,
     ZTITLE: node.title,
-    ZUUID: randomUUID().toUpperCase(),
+    ZUUID: uuid.toUpperCase(),
     ZPARENTFOLDER: parent,
     ZTRASHEDSTATE: 0,
     ZCUSTOMSORTASCENDING: 1,
