@@ -17,13 +17,21 @@ export interface SidePlan {
 
 export function planSide(target: LibraryView, side: SideRead, all: SideRead[]): SidePlan {
   const idOf = new Map([...side.refOf].map(([id, ref]) => [ref, id]));
+  const nodes = new Map(side.library.nodes.map((n) => [n.id, n]));
   const write: AlbumWrite = { put: [], delete: [], ids: idOf, order: new Map() };
   const plan: SidePlan = { write, created: 0, updated: 0, deleted: 0 };
   for (const ref of walk(target)) {
     const want = target.nodes.get(ref) as ViewNode;
     const have = side.view.nodes.get(ref);
     if (have && same(have, want)) continue;
-    write.put.push(targetNode(ref, idOf.get(ref), want, side, all));
+    const id = idOf.get(ref);
+    // The album's own copy of a photo comes first: another album may hold the same photo.
+    const own = new Map<string, string>();
+    for (const asset of (id === undefined ? undefined : nodes.get(id))?.members ?? []) {
+      const fingerprint = side.assets.get(asset)?.fingerprint;
+      if (fingerprint !== undefined && !own.has(fingerprint)) own.set(fingerprint, asset);
+    }
+    write.put.push(targetNode(ref, id, want, side, all, own));
     if (have) plan.updated++;
     else plan.created++;
   }
@@ -74,23 +82,29 @@ function targetNode(
   want: ViewNode,
   side: SideRead,
   all: SideRead[],
+  own: Map<string, string>,
 ): TargetNode {
   const node: TargetNode = {
     ref,
     kind: want.kind,
     title: want.title,
     parentRef: want.parent,
-    members: want.members.map((fingerprint) => targetMember(fingerprint, side, all)),
+    members: want.members.map((fingerprint) => targetMember(fingerprint, side, all, own)),
   };
   if (id !== undefined) node.id = id;
   if (want.key !== undefined) node.keyFingerprint = want.key;
   return node;
 }
 
-function targetMember(fingerprint: string, side: SideRead, all: SideRead[]): TargetMember {
+function targetMember(
+  fingerprint: string,
+  side: SideRead,
+  all: SideRead[],
+  own: Map<string, string>,
+): TargetMember {
   const member: TargetMember = { fingerprint, name: nameOf(fingerprint, all) };
-  const own = side.assetOf.get(fingerprint);
-  if (own !== undefined) member.assetId = own;
+  const assetId = own.get(fingerprint) ?? side.assetOf.get(fingerprint);
+  if (assetId !== undefined) member.assetId = assetId;
   const source = all.find((s) => s !== side && s.readable.has(fingerprint))?.readable.get(fingerprint);
   if (source !== undefined) member.source = source;
   return member;
