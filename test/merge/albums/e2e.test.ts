@@ -1,14 +1,17 @@
 import {
   copyFileSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { createVirtualDevice } from "../../../src/device/virtual/create.js";
 import { addOnPhone, albumsOf, onPhone, phoneMembers, setup, sync } from "./helpers.js";
 
 const media = (dir: string) => readdirSync(dir).filter((n) => !n.startsWith("."));
@@ -160,5 +163,21 @@ describe("album sync, ios: ↔ albums:", () => {
     expect(Object.keys(await albumsOf(`ios:${phone}`))).toHaveLength(3);
     await sync(state, [`ios:${phone}`, `albums:${pc}`], { allowEmpty: true });
     expect(await albumsOf(`ios:${phone}`)).toEqual({});
+  });
+});
+
+describe("album sync and the iCloud guard", () => {
+  it("refuses (exit 3) and writes nothing when iCloud Photos is on", async () => {
+    const root = mkdtempSync(join(tmpdir(), "cradle-albums-icloud-"));
+    const phone = join(root, "phone");
+    createVirtualDevice(phone, { sample: 0, icloud: ["photos"] });
+    mkdirSync(join(root, "pc"));
+    await expect(
+      sync(join(root, "state.sqlite"), [`ios:${phone}`, `albums:${join(root, "pc")}`]),
+    ).rejects.toMatchObject({
+      exitCode: 3,
+      data: { domain: "photos", status: "disabled", reason: "icloud" },
+    });
+    expect(readdirSync(join(root, "pc"))).toEqual([]);
   });
 });
