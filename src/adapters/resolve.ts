@@ -1,4 +1,5 @@
 import { resolve as resolvePath } from "node:path";
+import type { AlbumsEndpoint } from "../core/albums.js";
 import type { Domain, Endpoint } from "../core/endpoint.js";
 import { UsageError } from "../core/errors.js";
 
@@ -24,6 +25,13 @@ const ENDPOINTS: Record<Domain, Record<string, Factory>> = {
   photos: {},
 };
 
+/** Photo-album stores: the photos domain syncs whole album trees, not records (src/core/albums.ts). */
+const ALBUM_ENDPOINTS: Record<string, (location: string) => Promise<AlbumsEndpoint>> = {
+  ios: async (dir) => new (await import("./photos/endpoints/ios.js")).PhotosIosEndpoint(dir),
+  photos: async (lib) => new (await import("./photos/endpoints/library.js")).PhotosLibraryEndpoint(lib),
+  albums: async (dir) => new (await import("./photos/endpoints/albums.js")).PhotosAlbumsDirEndpoint(dir),
+};
+
 export const DOMAINS = Object.keys(ENDPOINTS) as Domain[];
 
 export function isDomain(name: string): name is Domain {
@@ -41,6 +49,24 @@ export async function openEndpoint(domain: Domain, spec: string): Promise<Endpoi
     throw new UsageError(
       `"${spec}" is not a ${domain} endpoint. Use one of: ${known.join(", ") || "(none yet)"} followed by a path.`,
       { spec, domain },
+    );
+  }
+  return factory(resolvePath(location));
+}
+
+/** Opens `scheme:location` for photo albums (ios:, photos:, albums:). */
+export async function openAlbumsEndpoint(spec: string): Promise<AlbumsEndpoint> {
+  const colon = spec.indexOf(":");
+  const factory = colon > 0 ? ALBUM_ENDPOINTS[spec.slice(0, colon)] : undefined;
+  const location = spec.slice(colon + 1);
+  if (!factory || !location) {
+    const known = Object.keys(ALBUM_ENDPOINTS).map((s) => `${s}:`);
+    throw new UsageError(
+      `"${spec}" is not a photos endpoint. Use one of: ${known.join(", ")} followed by a path.`,
+      {
+        spec,
+        domain: "photos",
+      },
     );
   }
   return factory(resolvePath(location));

@@ -33,6 +33,7 @@ export interface SyncEndpointsResult extends SyncReport {
  * merge and releases everything. This is what `cradle sync` calls.
  */
 export async function syncEndpoints(options: SyncEndpointsOptions): Promise<SyncEndpointsResult> {
+  if (options.domain === "photos") return (await import("./photos.js")).syncPhotoAlbums(options);
   if (options.endpoints.length < 2)
     throw new UsageError("sync needs at least two endpoints, e.g. vdir:A vdir:B.");
   const endpoints = await Promise.all(options.endpoints.map((spec) => openEndpoint(options.domain, spec)));

@@ -11,7 +11,8 @@ export interface Conflict {
   field: string;
   values: ConflictValue[];
   winner: string;
-  reason: "preferred endpoint" | "modified last" | "edit beats delete";
+  /** "endpoint order": album registers, where the side whose URI sorts last wins (src/merge/albums). */
+  reason: "preferred endpoint" | "modified last" | "edit beats delete" | "endpoint order";
 }
 
 /** A side that changed the record, as the conflict policy needs it. */

@@ -120,7 +120,10 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
   return report;
 }
 
-function checkSetup(endpoints: Endpoint[], prefer: string | undefined): void {
+export function checkSetup(
+  endpoints: Pick<Endpoint, "uri" | "domain" | "readOnly">[],
+  prefer: string | undefined,
+): void {
   if (endpoints.length < 2) throw new SyncSetupError("A sync needs at least two endpoints.");
   const uris = new Set(endpoints.map((e) => e.uri));
   if (uris.size !== endpoints.length) throw new SyncSetupError("The same endpoint is named twice.");
@@ -135,7 +138,7 @@ function checkSetup(endpoints: Endpoint[], prefer: string | undefined): void {
     });
 }
 
-async function checkGuards(endpoints: Endpoint[]): Promise<void> {
+export async function checkGuards(endpoints: Pick<Endpoint, "uri" | "domain" | "guard">[]): Promise<void> {
   for (const endpoint of endpoints) {
     const verdict = await endpoint.guard();
     if (!verdict.enabled)

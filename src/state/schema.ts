@@ -11,12 +11,38 @@
  * - match_keys: name+phone / name+email keys, so a record is matched rather than duplicated.
  * - conflicts and runs: the log a user reads with `cradle conflicts`.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
+
+/**
+ * Photo albums (src/merge/albums): the Yjs documents (one for the folder tree, one per album),
+ * what each side held at the last sync (its album view, deflated JSON, and that view's hash),
+ * which of the side's folders and albums is which node, and each side's asset fingerprints by
+ * native id with the token they were computed at, so unchanged files are never hashed again.
+ */
+const ALBUM_TABLES = `
+CREATE TABLE IF NOT EXISTS album_docs (name TEXT PRIMARY KEY, doc BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS album_sides (endpoint INTEGER PRIMARY KEY, view BLOB NOT NULL, hash TEXT NOT NULL, in_sync INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS album_nodes (
+  endpoint INTEGER NOT NULL,
+  native_id TEXT NOT NULL,
+  ref TEXT NOT NULL,
+  PRIMARY KEY (endpoint, native_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS album_assets (
+  endpoint INTEGER NOT NULL,
+  native_id TEXT NOT NULL,
+  token TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,
+  PRIMARY KEY (endpoint, native_id)
+) WITHOUT ROWID;
+`;
 
 /** Steps from each older version to the next, run in one transaction when a state is opened. */
 export const MIGRATIONS: Record<number, string> = {
   // 1 → 2: lossy endpoints keep what a side could hold of a record.
   1: "ALTER TABLE placements ADD COLUMN reflects TEXT; ALTER TABLE placements ADD COLUMN content BLOB;",
+  // 2 → 3: photo albums.
+  2: ALBUM_TABLES,
 };
 
 export const SCHEMA = `
@@ -65,4 +91,4 @@ CREATE TABLE IF NOT EXISTS conflicts (
   winner TEXT NOT NULL,
   reason TEXT NOT NULL
 );
-`;
+${ALBUM_TABLES}`;

@@ -4,6 +4,7 @@ import { dirname } from "node:path";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import Database from "better-sqlite3";
 import type { Fields } from "../core/fields.js";
+import { AlbumsState } from "./albums-store.js";
 import { StateCorruptError } from "./errors.js";
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from "./schema.js";
 
@@ -85,6 +86,11 @@ export class SyncState {
       this.statements.set(text, statement);
     }
     return statement;
+  }
+
+  /** The photo-album tables. */
+  albums(): AlbumsState {
+    return new AlbumsState(this.db);
   }
 
   transaction<T>(fn: () => T): T {

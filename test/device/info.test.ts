@@ -36,7 +36,8 @@ describe("cradle device info", () => {
       name: "Test Phone",
       productVersion: "18.1",
       productType: "iPhone15,2",
-      counts: { contacts: 7, calendars: 18, photos: null },
+      counts: { contacts: 7, calendars: 18, photos: 12 },
+      albums: 3,
       icloud: { contacts: false, calendars: true, photos: true },
     });
     expect(info.icloudAccount).toMatch(/@icloud\.example$/);

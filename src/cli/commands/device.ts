@@ -32,7 +32,7 @@ export const deviceCommand: Command = {
   ${DEVICE_PATHS.accounts.padEnd(42)}an iCloud account; --icloud turns its Contacts,
   ${"".padEnd(42)}Calendars or Photos on, and cable sync of those is refused
   ${DEVICE_PATHS.lockdownValues.padEnd(42)}UDID, name (--name, default "Cradle iPhone"), iPhone15,2, iOS 18.1
-Not created yet: ${DEVICE_PATHS.photos} with Media/DCIM (photos).
+  ${DEVICE_PATHS.photos.padEnd(42)}12 photos (Media/DCIM/100APPLE) in 3 albums, 2 folders
 
 info shows a device folder's identity, the records per domain and which domains iCloud syncs.
 DIR may also be written ios:DIR. With device:UDID it asks a paired device over usbmuxd instead.
@@ -131,8 +131,8 @@ function describeCreated(d: CreatedDevice): string {
     `  UDID ${d.udid}, ${d.productType}, iOS ${d.productVersion} (${d.buildVersion}), seed "${d.seed}"`,
     `  ${d.contacts} contacts in ${DEVICE_PATHS.addressBook}`,
     `  ${d.events} events in ${DEVICE_PATHS.calendar}`,
+    `  ${d.photos} photos in ${d.albums} albums in ${DEVICE_PATHS.photos}`,
     `  iCloud syncs: ${syncedBy(d.icloud)}`,
-    ...d.notCreated.map((n) => `  not created yet: ${n.path} (${n.reason})`),
     `Sync it with: cradle sync contacts|calendars ios:${d.dir} vdir:DIR`,
   ].join("\n");
 }
@@ -147,6 +147,7 @@ function describeInfo(d: DeviceInfo): string {
       (domain) =>
         `  ${domain.padEnd(10)} ${count(d.counts[domain]).padEnd(9)} iCloud ${d.icloud[domain] ? "on" : "off"}`,
     ),
+    ...(d.albums === null ? [] : [`  albums     ${d.albums}`]),
     `  iCloud account: ${d.icloudAccount ?? "none"}`,
     ...d.otherSyncers.map(
       (s) => `  also synced over the air by ${s.description}: ${s.dataclasses.join(", ")}`,

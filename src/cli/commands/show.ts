@@ -10,7 +10,8 @@ export const showCommand: Command = {
   summary: "print what an endpoint holds",
   help: `Reads every record of an endpoint. Records that cannot be parsed are listed on stderr
 with their file and line. --json prints an array with one object per record (contacts: uid, fn,
-tel, email, org, note; calendars: uid, summary, kind, start, tzid, recurring, overrides).
+tel, email, org, note; calendars: uid, summary, kind, start, tzid, recurring, overrides;
+photos: title, folder such as "Trips/2024" or "" at the top, count of members).
 
 ${EXIT_STATUS}`,
   async run(args, out) {
@@ -20,7 +21,13 @@ ${EXIT_STATUS}`,
     const [domain, spec, ...extra] = positionals;
     if (!domain || !isDomain(domain) || !spec || extra.length > 0)
       throw new UsageError(`Usage: ${this.usage}`);
-    if (domain === "photos") throw new UsageError("show photos is not available yet.");
+    if (domain === "photos") {
+      const albums = await (await import("../../api/photos.js")).showAlbums(spec);
+      out.data(albums, () =>
+        albums.map((a) => `${a.folder ? `${a.folder}/` : ""}${a.title}  (${a.count})`).join("\n"),
+      );
+      return 0;
+    }
     const { items, errors } = await showEndpoint(domain, spec);
     for (const e of errors) process.stderr.write(`cradle: skipped ${e.where}: ${e.message}\n`);
     if (domain === "contacts") {

@@ -8,10 +8,12 @@ import { type Command, EXIT_STATUS } from "../command.js";
 
 export const syncCommand: Command = {
   usage: "cradle sync DOMAIN EP EP [EP...] [--state FILE] [--prefer EP] [--dry-run] [--allow-empty] [--json]",
-  summary: "merge DOMAIN (contacts or calendars) two ways between endpoints",
+  summary: "merge DOMAIN (contacts, calendars or photos) two ways between endpoints",
   help: `Merges every endpoint's edits since the last sync, field by field, and writes back only
 what changed. Endpoints: vdir:DIR (one .vcf per contact, one .ics per event and its
-overrides), file:PATH.vcf or file:PATH.ics (many in one file).
+overrides), file:PATH.vcf or file:PATH.ics (many in one file). Photo albums: ios:DIR (an iOS
+home tree's Photos.sqlite), photos:LIBRARY (a macOS .photoslibrary), albums:DIR (one folder
+per album; photos missing there are copied in).
 
 OPTIONS
   --state FILE   state database (default: one per endpoint group under $CRADLE_HOME/state or

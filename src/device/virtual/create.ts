@@ -4,8 +4,8 @@
  * guids and timestamps all come from it, never from the clock or crypto.randomUUID.
  *
  * Written: AddressBook.sqlitedb (sample contacts), Calendar.sqlitedb (sample events),
- * Accounts3.sqlite (the iCloud switches) and the lockdown values. Not yet: Photos.sqlite with
- * Media/DCIM (the photos work); the result says so in `notCreated`.
+ * Accounts3.sqlite (the iCloud switches), the lockdown values, and Photos.sqlite with its JPEGs in
+ * Media/DCIM.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -16,6 +16,7 @@ import { writeAddressBook } from "./addressbook.js";
 import { writeCalendarDb } from "./calendar.js";
 import { DEFAULT_DEVICE_NAME, deviceIdentity, lockdownPlist } from "./identity.js";
 import { DEVICE_PATHS, type DeviceStore, devicePath } from "./layout.js";
+import { writeVirtualPhotos } from "./photos.js";
 import { seededRandom } from "./random.js";
 import { sampleContacts } from "./sample-contacts.js";
 import { sampleEvents } from "./sample-events.js";
@@ -28,6 +29,8 @@ export const DEFAULT_SEED = "cradle";
 const MAX_SAMPLE = 100_000;
 /** The device's history starts here (Core Data times are taken from it, not from the clock). */
 const DEVICE_EPOCH = new Date("2024-11-04T09:00:00Z");
+/** Photos in Media/DCIM/100APPLE and albums in Photos.sqlite (two of them nested in folders). */
+const SAMPLE_PHOTOS = { photos: 12, albums: 3 };
 
 export interface CreateDeviceOptions {
   name?: string;
@@ -50,18 +53,14 @@ export interface CreatedDevice {
   seed: string;
   contacts: number;
   events: number;
+  photos: number;
+  albums: number;
   icloud: Record<Domain, boolean>;
   /** Paths written, relative to dir. */
   files: string[];
-  /** Stores a real device has that this one does not have yet. */
-  notCreated: { path: string; reason: string }[];
 }
 
 export class DeviceError extends CradleError {}
-
-const NOT_CREATED: { store: DeviceStore; reason: string }[] = [
-  { store: "photos", reason: "Photos.sqlite and Media/DCIM come with the photos work" },
-];
 
 /** Checks --icloud's words; "" means none. */
 export function parseIcloudDomains(text: string): Domain[] {
@@ -103,7 +102,8 @@ export function createVirtualDevice(dirArg: string, options: CreateDeviceOptions
   const identity = deviceIdentity(seed, name, seededRandom(seed, "identity"));
   const contacts = sampleContacts(seededRandom(seed, "contacts"), sample);
   const events = sampleEvents(seededRandom(seed, "events"), eventCount);
-  const stores: DeviceStore[] = ["lockdownValues", "addressBook", "calendar", "accounts"];
+  const stores: DeviceStore[] = ["lockdownValues", "addressBook", "calendar", "accounts", "photos"];
+  let photos = { photos: 0, albums: 0 };
   try {
     for (const store of stores) mkdirSync(dirname(devicePath(dir, store)), { recursive: true });
     writeFileSync(devicePath(dir, "lockdownValues"), lockdownPlist(identity));
@@ -123,6 +123,11 @@ export function createVirtualDevice(dirArg: string, options: CreateDeviceOptions
       createdAt: DEVICE_EPOCH,
       random: seededRandom(seed, "accounts"),
     });
+    photos = writeVirtualPhotos(dir, {
+      ...SAMPLE_PHOTOS,
+      random: seededRandom(seed, "photos"),
+      createdAt: DEVICE_EPOCH,
+    });
   } catch (error) {
     // Leave no half-made device behind.
     if (existed)
@@ -141,9 +146,9 @@ export function createVirtualDevice(dirArg: string, options: CreateDeviceOptions
     seed,
     contacts: contacts.length,
     events: events.length,
+    ...photos,
     icloud: Object.fromEntries(DEVICE_DOMAINS.map((d) => [d, icloud.includes(d)])) as Record<Domain, boolean>,
     files: stores.map((s) => DEVICE_PATHS[s]),
-    notCreated: NOT_CREATED.map(({ store, reason }) => ({ path: DEVICE_PATHS[store], reason })),
   };
 }
 

@@ -24,6 +24,8 @@ export interface DeviceInfo {
   serialNumber: string | null;
   /** Records per domain; null when the domain's store is absent. */
   counts: Record<Domain, number | null>;
+  /** User albums in Photos.sqlite (not in Recently Deleted); null without it. */
+  albums: number | null;
   /** True when iCloud syncs the domain, so cable sync is refused. */
   icloud: Record<Domain, boolean>;
   /** The iCloud account's Apple ID; null when none is signed in or Accounts3.sqlite is absent. */
@@ -73,6 +75,11 @@ export function deviceInfo(location: string): DeviceInfo {
     buildVersion: identity.BuildVersion ?? null,
     serialNumber: identity.SerialNumber ?? null,
     counts: per((d) => countRecords(devicePath(dir, COUNTED[d].store), COUNTED[d].tables, COUNTED[d].where)),
+    albums: countRecords(
+      devicePath(dir, "photos"),
+      ["ZGENERICALBUM"],
+      "ZKIND = 2 AND COALESCE(ZTRASHEDSTATE, 0) = 0",
+    ),
     icloud: per((d) => !verdictFor(cloud, d, label).enabled),
     icloudAccount: cloud.account ?? null,
     otherSyncers: cloud.otherSyncers.map((s) => ({ description: s.description, dataclasses: s.dataclasses })),

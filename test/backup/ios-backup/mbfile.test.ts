@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decodeMBFile, encodeMBFile, type MBFile } from "../../../src/backup/ios-backup/mbfile.js";
-import { type PlistUid, parseBinaryPlist } from "../../../src/guard/keyed-archive.js";
+import { type PlistUid, parseBinaryPlist } from "../../../src/device/plist/index.js";
 
 const FILE: MBFile = {
   relativePath: "Media/DCIM/100APPLE/IMG_0001.MOV",

@@ -1,0 +1,4 @@
+import { CradleError } from "../../../core/errors.js";
+
+/** An albums: folder that cannot be used as given. */
+export class PhotosDirError extends CradleError {}

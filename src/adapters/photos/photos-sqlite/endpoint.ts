@@ -1,0 +1,55 @@
+import { statSync } from "node:fs";
+import { isAbsolute, join, normalize, sep } from "node:path";
+import type { AlbumsEndpoint, AlbumWrite, AlbumWriteResult, PhotoLibrary } from "../../../core/albums.js";
+import type { GuardVerdict } from "../../../core/endpoint.js";
+import { withPhotosDb } from "./open.js";
+import { readPhotosLibrary } from "./read.js";
+import { writePhotosAlbums } from "./write.js";
+
+/**
+ * A Photos.sqlite with the folder its asset paths are relative to. The iOS and macOS endpoints
+ * differ only in where those two are and in the guard.
+ */
+export abstract class PhotosSqliteEndpoint implements AlbumsEndpoint {
+  readonly domain = "photos";
+  readonly readOnly = false;
+  readonly ordersNodes = true;
+  abstract readonly uri: string;
+
+  constructor(
+    protected readonly database: string,
+    private readonly assetRoot: string,
+  ) {}
+
+  abstract guard(): Promise<GuardVerdict>;
+
+  async read(): Promise<PhotoLibrary> {
+    return withPhotosDb(this.database, "read", (db, schema) =>
+      readPhotosLibrary(db, schema, (directory, filename) => this.locate(directory, filename)),
+    );
+  }
+
+  async write(change: AlbumWrite): Promise<AlbumWriteResult> {
+    return withPhotosDb(this.database, "write", (db, schema) =>
+      writePhotosAlbums(db, schema, change, this.uri),
+    );
+  }
+
+  /**
+   * The file of an asset, only inside the asset folder: a ZDIRECTORY that is absolute (a
+   * referenced file on another volume) or climbs out with ".." gives no path, so a crafted
+   * database can never make Cradle read or copy files elsewhere.
+   */
+  private locate(directory: string | null, filename: string | null): { path?: string; token: string } {
+    if (!directory || !filename || isAbsolute(directory) || filename.includes("/")) return { token: "none" };
+    const relative = normalize(join(directory, filename));
+    if (relative.startsWith(`..${sep}`) || relative === "..") return { token: "none" };
+    const path = join(this.assetRoot, relative);
+    try {
+      const s = statSync(path);
+      return { path, token: `${s.mtimeMs}:${s.size}:${s.ino}` };
+    } catch {
+      return { path, token: "missing" };
+    }
+  }
+}
