@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { deflateRawSync, inflateRawSync, type ZlibOptions } from "node:zlib";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import Database from "better-sqlite3";
 import type { Fields } from "../core/fields.js";
 import { StateCorruptError } from "./errors.js";
@@ -205,7 +205,7 @@ export class SyncState {
     /** Match keys; undefined keeps the ones stored. */
     keys: string[] | undefined;
   }): number {
-    const base = deflate(r.base);
+    const base = deflateRawSync(r.base);
     const doc = r.doc ? Buffer.from(r.doc) : null;
     let id = r.id;
     if (id === undefined) {
@@ -271,7 +271,7 @@ export class SyncState {
       p.token,
       p.hash,
       p.reflects ?? null,
-      p.content ? deflate(p.content) : null,
+      p.content ? deflateRawSync(p.content) : null,
     );
   }
 
@@ -321,17 +321,6 @@ type PlacementRow = [nativeId: string, record: number, token: string, hash: stri
 
 function placementOf([nativeId, record, token, hash, reflects]: PlacementRow): Placement {
   return reflects ? { nativeId, record, token, hash, reflects } : { nativeId, record, token, hash };
-}
-
-/**
- * A record's JSON is a few KB: a small window and hash table compress it as well as the
- * defaults, and zlib no longer sets up 256 KB of state per call (0.3 ms, six times the cost:
- * seconds over a first sync of 20,000 records). Inflate reads any window size, old states too.
- */
-const DEFLATE: ZlibOptions = { windowBits: 12, memLevel: 5 };
-
-function deflate(bytes: Buffer): Buffer {
-  return deflateRawSync(bytes, DEFLATE);
 }
 
 /** Match keys hold names, phones and emails: the state keeps a 48-bit digest, not the text. */
