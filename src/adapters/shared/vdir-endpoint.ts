@@ -57,7 +57,7 @@ export class VdirEndpoint<Meta> implements Endpoint {
   }
 
   async list(): Promise<Listed[]> {
-    const listed = this.store.list();
+    const listed = await this.store.list();
     this.listed = new Set(listed.map((l) => l.id));
     return listed;
   }
