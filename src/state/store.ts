@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import Database from "better-sqlite3";
 import type { Fields } from "../core/fields.js";
+import { sha256 } from "../core/sha256.js";
 import { StateCorruptError } from "./errors.js";
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from "./schema.js";
 
@@ -325,7 +325,7 @@ function placementOf([nativeId, record, token, hash, reflects]: PlacementRow): P
 
 /** Match keys hold names, phones and emails: the state keeps a 48-bit digest, not the text. */
 function keyDigest(key: string): number {
-  return createHash("sha256").update(key).digest().readUIntBE(0, 6);
+  return sha256(key, "buffer").readUIntBE(0, 6);
 }
 
 /** Brings an older state up to SCHEMA_VERSION; a newer one is refused rather than damaged. */
