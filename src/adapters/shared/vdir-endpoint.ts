@@ -29,8 +29,11 @@ export interface VdirFormat<Meta> {
     path: string,
   ): { ok: true; item: Omit<SyncItem, "modified">; meta: Meta } | { ok: false; error: ReadError };
   serialize(fields: Fields, uid: string, previous: Meta | undefined): string;
-  /** The Meta of a file found without parsing it, where that is cheap; undefined: parse it. */
-  peekMeta?(text: string): Meta | undefined;
+  /**
+   * The Meta of a file found with less work than parse() (which also builds the item's Fields
+   * and match keys); undefined: parse it.
+   */
+  peekMeta?(text: string, path: string): Meta | undefined;
 }
 
 /**
@@ -86,7 +89,7 @@ export class VdirEndpoint<Meta> implements Endpoint {
   private learnMeta(id: string): void {
     let meta: Meta | undefined;
     try {
-      meta = this.format.peekMeta?.(this.store.read(id));
+      meta = this.format.peekMeta?.(this.store.read(id), this.store.path(id));
     } catch {
       // Unreadable now: readOne below reports nothing either; the writer goes without Meta.
     }
