@@ -9,6 +9,8 @@ export interface Environment {
 }
 
 export interface Section {
+  /** Runs per scenario; the tables hold each figure's median. */
+  repeat: number;
   part: "contacts" | "calendars";
   count: number;
   dataBytes: number;
@@ -30,7 +32,7 @@ sudo apt-get install vdirsyncer time   # optional: without vdirsyncer only Cradl
 npm install
 npm run bench                          # builds, generates data under bench/.work/, runs both parts, rewrites this file
 npm run bench -- --only calendars      # one part (contacts or calendars); the other section is kept
-npm run bench -- --contacts 1000 --events 2000 --no-docs   # a quick run that leaves this file alone
+npm run bench -- --contacts 1000 --events 2000 --repeat 1 --no-docs   # a quick run that leaves this file alone
 \`\`\`
 
 ## What is measured
@@ -45,7 +47,9 @@ npm run bench -- --contacts 1000 --events 2000 --no-docs   # a quick run that le
   and is not counted).
 - **Wall time** of each whole process (start-up included), **peak RSS** from GNU \`time\`'s \`%M\`,
   **state size**: Cradle's SQLite file plus \`-wal\`/\`-shm\` against the bytes of all items on one side.
-  Speed-up = vdirsyncer seconds / Cradle seconds. Single runs on a warm page cache.
+  Speed-up = vdirsyncer seconds / Cradle seconds, on a warm page cache. Each part runs several
+  times (\`--repeat N\`, default 3) on fresh data; times and RSS are the median per tool and
+  scenario (each computed on its own), correctness the worst run.
 - **Correctness** after every scenario: both sides hold the same set of UIDs, as many as expected,
   and (scenario 3) every edit's unique marker is on both sides. vdirsyncer resolves a both-sides
   edit by keeping A's whole item, so B's edit of those items is lost; Cradle merges per field.
@@ -79,7 +83,8 @@ const DATA: Record<
   the SUMMARY of its first override; each edit also stamps that component's LAST-MODIFIED and DTSTAMP.
   On both sides: for 10 single events A changes SUMMARY and B LOCATION; for 10 series A changes the
   master's SUMMARY and B an override's.
-- **Targets** as for contacts, plus the calendars issue's own: no-change resync < 0.7 s, 1 % resync < 1.5 s.`,
+- **Targets** as for contacts, plus the calendars issue's own: no-change resync < 0.7 s, 1 % resync < 1.5 s,
+  peak RSS < 250 MB (contacts: 150 MB).`,
     note: '³ vdirsyncer runs with `conflict_resolution = "a wins"` and overwrites the whole item, overrides included;\nCradle merges the fields of the master and of each override, so both edits survive.',
   },
 };
@@ -93,7 +98,8 @@ function sectionText(env: Environment, s: Section): string {
 - **Data**: ${d.data(n)}
 
 ${env.date}, ${env.nproc} CPUs (${env.cpu}), Node ${env.node}, vdirsyncer ${env.vdirsyncer},
-${n} ${d.noun}, ${(s.dataBytes / 1048576).toFixed(1)} MB of ${s.part === "contacts" ? "vCards" : "iCalendar"} per side.
+${n} ${d.noun}, ${(s.dataBytes / 1048576).toFixed(1)} MB of ${s.part === "contacts" ? "vCards" : "iCalendar"} per side,
+${s.repeat === 1 ? "one run" : `median of ${s.repeat} runs`}.
 
 ${s.results}
 

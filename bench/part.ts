@@ -13,6 +13,8 @@ export interface Target {
   minSpeedup: number;
   /** Maximum Cradle wall time in seconds, where the issue sets one. */
   maxSeconds?: number;
+  /** Maximum Cradle peak RSS in MB (contacts 150, calendars 250, as their issues set). */
+  maxRssMb: number;
 }
 
 export interface PartSpec {

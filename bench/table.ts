@@ -3,7 +3,6 @@ import type { Check } from "./verify.js";
 
 /** Turning one part's results into its two markdown tables. */
 
-export const RSS_LIMIT_MB = 150;
 export const STATE_RATIO_LIMIT = 2;
 
 export interface ToolRun {
@@ -36,7 +35,7 @@ function verdict(row: ScenarioRow): string {
   const secs = row.cradle.seconds;
   if (row.maxSeconds !== undefined && secs !== undefined && secs >= row.maxSeconds)
     misses.push(`${secs.toFixed(2)} s ≥ ${row.maxSeconds} s`);
-  if (row.cradle.rssMb !== undefined && row.cradle.rssMb >= RSS_LIMIT_MB)
+  if (row.cradle.rssMb !== undefined && row.cradle.rssMb >= row.maxRssMb)
     misses.push(`RSS ${row.cradle.rssMb.toFixed(0)} MB`);
   if (row.cradle.check && !row.cradle.check.ok) misses.push("wrong result");
   if (misses.length) return `**no**: ${misses.join(", ")}`;
@@ -63,7 +62,7 @@ export function resultTable(
     const cs = row.cradle.error ? "failed" : f(row.cradle.seconds);
     const s = speedup(row);
     const limit = row.maxSeconds === undefined ? "" : `, < ${row.maxSeconds} s`;
-    const target = `≥${row.minSpeedup}× faster${limit}; RSS < ${RSS_LIMIT_MB} MB`;
+    const target = `≥${row.minSpeedup}× faster${limit}; RSS < ${row.maxRssMb} MB`;
     lines.push(
       `| ${row.name} | ${vs} | ${cs} | ${s === undefined ? "n/a" : `${s.toFixed(1)}×`} | ${f(row.cradle.rssMb, 0)} | ${target} | ${verdict(row)} |`,
     );

@@ -1,6 +1,6 @@
 /**
- * The one module that talks to Automerge. It is loaded lazily: a sync in which no record was
- * changed on two sides never pays for the WASM start-up.
+ * The one module that talks to Automerge. It is loaded lazily: a sync in which no text was
+ * edited on two sides of a record that has no document yet never pays for the WASM start-up.
  *
  * Document shape: { scalars: {k: ImmutableString}, texts: {k: string}, sets: {name: {k: ImmutableString}} }.
  * Scalars and set entries are ImmutableStrings (atomic last-writer-wins registers); texts are
@@ -9,7 +9,7 @@
  * A record's document is created once, by a deterministic genesis change (fixed actor, time 0)
  * from the record's first synced value. Two runs that create the genesis of the same value
  * produce byte-identical changes, so the document may be materialised lazily, the first time
- * two sides change the record, and still be "the same document" (research §3.3: independently
+ * two sides edit the same text, and still be "the same document" (research §3.3: independently
  * created documents do not merge field by field; identical genesis changes do).
  */
 import { createHash } from "node:crypto";

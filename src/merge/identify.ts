@@ -28,7 +28,7 @@ export interface Identity {
  */
 export function identify(
   newItems: NewItem[],
-  views: Map<number, Map<number, SideView>>,
+  viewOf: (record: number, side: number) => SideView | undefined,
   state: SyncState,
 ): Identity {
   const matched = new Map<number, NewItem[]>();
@@ -41,7 +41,7 @@ export function identify(
 
   /** The item holding a record on a side; an item gone from its old id holds nothing (it may have moved). */
   const holderOn = (record: number, side: number): string | undefined => {
-    const view = views.get(record)?.get(side);
+    const view = viewOf(record, side);
     if (view && view.kind !== "gone") return view.nativeId;
     return matched.get(record)?.find((i) => i.side === side)?.nativeId;
   };

@@ -69,9 +69,16 @@ export async function mergeRecord(input: RecordMergeInput): Promise<RecordMergeR
   const textMerges = changes.filter((c) => c.kind === "text-merge").map((c) => pathName(c.path));
   const changedBy = fieldsChangedBy(changes, changed);
   const base = input.base ?? { scalars: {}, texts: {}, sets: {} };
-  const simple = changes.every((c) => c.kind === "take");
-  if (simple && !input.doc) {
-    return { merged: applyTakes(base, changes), doc: undefined, conflicts, textMerges, changedBy };
+  // Without text to merge and without a document yet, the CRDT merge would give exactly this:
+  // each field taken from the one side that changed it, or the value the policy settled.
+  if (textMerges.length === 0 && !input.doc) {
+    return {
+      merged: applyTakes(base, changes, resolutions),
+      doc: undefined,
+      conflicts,
+      textMerges,
+      changedBy,
+    };
   }
   if (changes.length === 0) return { merged: base, doc: input.doc, conflicts, textMerges, changedBy };
   const { merged, doc } = await crdtMerge({
@@ -129,10 +136,17 @@ function editsOf(index: number, changes: FieldChange[]): Edit[] {
   return edits;
 }
 
-function applyTakes(base: Fields, changes: FieldChange[]): Fields {
+/** Applies each change's one value, or for a conflict the value the policy settled on. */
+function applyTakes(
+  base: Fields,
+  changes: FieldChange[],
+  resolutions: { path: FieldPath; value: string | undefined }[],
+): Fields {
   const out: Fields = structuredClone(base);
+  const settled = new Map(resolutions.map((r) => [r.path.join("\0"), r.value]));
   for (const change of changes) {
-    const value = change.values[0]?.value;
+    const key = change.path.join("\0");
+    const value = settled.has(key) ? settled.get(key) : change.values[0]?.value;
     const [part] = change.path;
     if (part === "sets") {
       const [, name, key] = change.path;

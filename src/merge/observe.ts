@@ -24,8 +24,13 @@ export interface NewItem {
 }
 
 export interface Observation {
-  /** record id → endpoint index → what that endpoint shows. */
+  /**
+   * record id → endpoint index → what that endpoint shows, except for items listed with the
+   * token they were placed with: those are most of a run and stay in the state (see viewOf).
+   */
   views: Map<number, Map<number, SideView>>;
+  /** The placement of a record on a side whose item was listed unchanged, read when asked for. */
+  unchanged(record: number, side: number): SideView | undefined;
   newItems: NewItem[];
   /** Unreadable items the state does not know: reported, nothing else. */
   unreadable: ReadError[];
@@ -59,27 +64,27 @@ export async function observe(
   const counts: Observation["counts"] = [];
 
   for (const [side, endpoint] of endpoints.entries()) {
-    const placements = state.placements(endpointIds[side] as number);
+    const endpointId = endpointIds[side] as number;
+    // Each placed item still to be listed; what is left at the end is gone.
+    const unlisted = state.placementTokens(endpointId);
     const listed = await endpoint.list();
-    counts.push({ placed: placements.size, listed: listed.length });
+    counts.push({ placed: unlisted.size, listed: listed.length });
     const toRead: { id: string; token: string; placement: Placement | undefined }[] = [];
     const seen = new Set<string>();
     for (const { id, token } of listed) {
       if (seen.has(id)) throw new Error(`${endpoint.uri} listed ${id} twice`);
       seen.add(id);
-      const placement = placements.get(id);
-      if (placement && placement.token === token) {
-        setView(placement.record, side, {
-          kind: "held",
-          nativeId: id,
-          hash: placement.hash,
-          reflects: placement.reflects,
-        });
-      } else toRead.push({ id, token, placement });
+      const placedToken = unlisted.get(id);
+      if (placedToken === undefined) {
+        toRead.push({ id, token, placement: undefined });
+        continue;
+      }
+      unlisted.delete(id);
+      if (placedToken !== token) toRead.push({ id, token, placement: state.placement(endpointId, id) });
     }
-    for (const placement of placements.values()) {
-      if (!seen.has(placement.nativeId))
-        setView(placement.record, side, { kind: "gone", nativeId: placement.nativeId });
+    for (const nativeId of unlisted.keys()) {
+      const placement = state.placement(endpointId, nativeId);
+      if (placement) setView(placement.record, side, { kind: "gone", nativeId });
     }
     for (let start = 0; start < toRead.length; start += READ_BATCH) {
       const batch = toRead.slice(start, start + READ_BATCH);
@@ -117,7 +122,23 @@ export async function observe(
       onProgress?.({ phase: `read ${endpoint.uri}`, loaded: start + batch.length, total: toRead.length });
     }
   }
-  return { views, newItems, unreadable, counts };
+  const unchanged = (record: number, side: number): SideView | undefined => {
+    const placement = state.placementOfRecord(endpointIds[side] as number, record);
+    return (
+      placement && {
+        kind: "held",
+        nativeId: placement.nativeId,
+        hash: placement.hash,
+        reflects: placement.reflects,
+      }
+    );
+  };
+  return { views, unchanged, newItems, unreadable, counts };
+}
+
+/** What a side shows of a record: a view the run made, or else its unchanged placement. */
+export function viewOf(observation: Observation, record: number, side: number): SideView | undefined {
+  return observation.views.get(record)?.get(side) ?? observation.unchanged(record, side);
 }
 
 /**

@@ -3,7 +3,14 @@ import type { StoredRecord, SyncState } from "../state/store.js";
 import type { Conflict, ConflictPolicy } from "./conflict.js";
 import type { Identity } from "./identify.js";
 import { mergeRecord } from "./merge-record.js";
-import { holdsValue, type NewItem, type Observation, type ObservedItem, type SideView } from "./observe.js";
+import {
+  holdsValue,
+  type NewItem,
+  type Observation,
+  type ObservedItem,
+  type SideView,
+  viewOf,
+} from "./observe.js";
 import { rebase } from "./rebase.js";
 import { RecordValue } from "./record-value.js";
 
@@ -58,19 +65,14 @@ export async function planRecords(
   ctx: PlanContext,
   blocked: (record: number, side: number, view: SideView) => void,
 ): Promise<RecordPlan[]> {
-  const known = ctx.state.recordHashes();
-  const attention = new Set<number>(identity.matched.keys());
-  for (const [record, perSide] of observation.views) {
-    const info = known.get(record);
-    for (const view of perSide.values()) {
-      if (view.kind !== "held" || view.token || info?.deleted || !holdsValue(view, info?.hash))
-        attention.add(record);
-    }
-  }
+  // Records an item changed, moved or left on some side (every view the observation made), and
+  // those a side holds out of date or that are being deleted; an unchanged record costs nothing.
+  const attention = new Set<number>([...identity.matched.keys(), ...observation.views.keys()]);
+  const ids = ctx.endpointUris.map((_, side) => sideId(ctx, side));
+  for (const record of ctx.state.recordsOutOfSync(ids)) attention.add(record);
   ctx.writable.forEach((writable, side) => {
     if (!writable) return;
-    const id = sideId(ctx, side);
-    for (const record of ctx.state.recordsMissingFrom(id)) attention.add(record);
+    for (const record of ctx.state.recordsMissingFrom(ids[side] as number)) attention.add(record);
   });
 
   const plans: RecordPlan[] = [];
@@ -78,7 +80,10 @@ export async function planRecords(
     const stored = ctx.state.record(recordId);
     if (!stored) continue;
     const sides: Side[] = [];
-    for (const [side, view] of observation.views.get(recordId) ?? []) sides.push({ side, view });
+    ctx.endpointUris.forEach((_, side) => {
+      const view = viewOf(observation, recordId, side);
+      if (view) sides.push({ side, view });
+    });
     for (const item of identity.matched.get(recordId) ?? [])
       sides.push({ side: item.side, view: { kind: "new", item } });
     const stuck = sides.find((s) => s.view.kind === "blocked");

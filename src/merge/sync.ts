@@ -16,7 +16,7 @@ import type { SyncState } from "../state/store.js";
 import type { Conflict, ConflictPolicy } from "./conflict.js";
 import { GuardedError, SafetyRefusal, SyncSetupError } from "./errors.js";
 import { identify } from "./identify.js";
-import { observe, type Progress } from "./observe.js";
+import { observe, type Progress, viewOf } from "./observe.js";
 import { type Action, planRecords, type RecordPlan } from "./plan.js";
 import { RecordValue } from "./record-value.js";
 
@@ -78,7 +78,7 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
   const observation = await observe(endpoints, ids, state, options.onProgress);
   for (const error of observation.unreadable)
     report.skipped.push({ where: error.where, reason: error.message });
-  const identity = identify(observation.newItems, observation.views, state);
+  const identity = identify(observation.newItems, (record, side) => viewOf(observation, record, side), state);
   for (const d of identity.duplicates) {
     report.skipped.push({
       where: `${uris[d.side]} ${d.nativeId}`,

@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import Database from "better-sqlite3";
 import type { Fields } from "../core/fields.js";
+import { sha256 } from "../core/sha256.js";
 import { AlbumsState } from "./albums-store.js";
 import { StateCorruptError } from "./errors.js";
 import { MIGRATIONS, SCHEMA, SCHEMA_VERSION } from "./schema.js";
@@ -107,14 +107,51 @@ export class SyncState {
       "SELECT native_id, record, token, hash, reflects FROM placements WHERE endpoint = ?",
     )
       .raw()
-      .all(endpoint) as [string, number, string, string, string | null][];
-    const out = new Map<string, Placement>();
-    for (const [nativeId, record, token, hash, reflects] of rows)
-      out.set(
-        nativeId,
-        reflects ? { nativeId, record, token, hash, reflects } : { nativeId, record, token, hash },
-      );
-    return out;
+      .all(endpoint) as PlacementRow[];
+    return new Map(rows.map((row) => [row[0], placementOf(row)]));
+  }
+
+  /**
+   * native id → change token of every item placed on an endpoint: all a run needs to tell an
+   * unchanged item from one to read. Two strings a row, not a Placement object.
+   */
+  placementTokens(endpoint: number): Map<string, string> {
+    const rows = this.sql("SELECT native_id, token FROM placements WHERE endpoint = ?")
+      .raw()
+      .all(endpoint) as [string, string][];
+    return new Map(rows);
+  }
+
+  placement(endpoint: number, nativeId: string): Placement | undefined {
+    const row = this.sql(
+      "SELECT native_id, record, token, hash, reflects FROM placements WHERE endpoint = ? AND native_id = ?",
+    )
+      .raw()
+      .get(endpoint, nativeId) as PlacementRow | undefined;
+    return row && placementOf(row);
+  }
+
+  /** Where a record is placed on an endpoint (one item at most). */
+  placementOfRecord(endpoint: number, record: number): Placement | undefined {
+    const row = this.sql(
+      "SELECT native_id, record, token, hash, reflects FROM placements INDEXED BY placements_record WHERE record = ? AND endpoint = ?",
+    )
+      .raw()
+      .get(record, endpoint) as PlacementRow | undefined;
+    return row && placementOf(row);
+  }
+
+  /**
+   * Records that a side holds in a version other than the agreed one (a write failed, a lossy
+   * side's partial copy is stale), or that are tombstones, on any of these endpoints.
+   */
+  recordsOutOfSync(endpoints: number[]): number[] {
+    const text = `SELECT DISTINCT p.record FROM placements p JOIN records r ON r.id = p.record
+      WHERE p.endpoint IN (${endpoints.map(() => "?").join(", ")})
+      AND (r.deleted = 1 OR (p.hash <> r.hash AND (p.reflects IS NULL OR p.reflects <> r.hash)))`;
+    return this.sql(text)
+      .pluck()
+      .all(...endpoints) as number[];
   }
 
   /** Hash and tombstone flag of every record, for the cheap in-sync checks of a run. */
@@ -286,9 +323,15 @@ export class SyncState {
   }
 }
 
+type PlacementRow = [nativeId: string, record: number, token: string, hash: string, reflects: string | null];
+
+function placementOf([nativeId, record, token, hash, reflects]: PlacementRow): Placement {
+  return reflects ? { nativeId, record, token, hash, reflects } : { nativeId, record, token, hash };
+}
+
 /** Match keys hold names, phones and emails: the state keeps a 48-bit digest, not the text. */
 function keyDigest(key: string): number {
-  return createHash("sha256").update(key).digest().readUIntBE(0, 6);
+  return sha256(key, "buffer").readUIntBE(0, 6);
 }
 
 /** Brings an older state up to SCHEMA_VERSION; a newer one is refused rather than damaged. */

@@ -204,6 +204,27 @@ describe("SEQUENCE and DTSTAMP", () => {
     for (const s of stamps(readFileSync(join(dir, "standup.ics"), "utf8"))) expect(s.sequence).toBe(6);
   });
 
+  it("vdir: an update of a file this endpoint never read still bumps its SEQUENCE and keeps its calendar properties", async () => {
+    const dir = temp();
+    writeFileSync(join(dir, "standup.ics"), EVENT);
+    const first = new CalendarsVdirEndpoint(dir);
+    await first.list();
+    const read = (await first.read(["standup.ics"])).get("standup.ics");
+    if (!read?.ok) throw new Error("unreadable");
+    // A new endpoint, as in the next run: the file's token is unchanged, so nothing reads it.
+    const fresh = new CalendarsVdirEndpoint(dir);
+    await fresh.list();
+    const [outcome] = await fresh.write({
+      create: [],
+      update: [{ id: "standup.ics", uid: "seq@cradle", fields: read.item.fields }],
+      delete: [],
+    });
+    expect(outcome?.ok).toBe(true);
+    const text = readFileSync(join(dir, "standup.ics"), "utf8");
+    expect(text).toContain("X-WR-CALNAME:Work");
+    for (const s of stamps(text)) expect(s.sequence).toBe(5);
+  });
+
   it("vdir: a created event gets a DTSTAMP and no SEQUENCE (0)", async () => {
     const dir = temp();
     const object = only(EVENT, "event.ics");

@@ -250,6 +250,33 @@ describe("merge laws: mergeRecord()", () => {
     );
   });
 
+  it("without text to merge, conflicts settled directly give what the CRDT path gives", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        arbFields,
+        fc.array(fc.tuple(arbPatch, fc.integer({ min: 1, max: 3 })), { minLength: 2, maxLength: 4 }),
+        fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
+        async (start, patches, preferred) => {
+          const { merged: base, doc } = await withDoc(start);
+          const sides = patches.map(([p, modified], i) => ({
+            endpoint: `memory:s${i}`,
+            fields: applyPatch(base, p),
+            modified,
+          }));
+          const prefer = preferred === undefined ? undefined : `memory:s${preferred}`;
+          const input = { uid: "U", label: "U", base, policy: { prefer }, changed: sides };
+          const fast = await mergeRecord({ ...input, doc: undefined });
+          fc.pre(fast.textMerges.length === 0);
+          const crdt = await mergeRecord({ ...input, doc });
+          expect(fast.doc).toBeUndefined();
+          expect(canonicalJson(fast.merged)).toBe(canonicalJson(crdt.merged));
+          expect(fast.conflicts).toEqual(crdt.conflicts);
+        },
+      ),
+      { numRuns: RUNS * 2 },
+    );
+  });
+
   it("does not depend on the order of the changed sides, with or without a document", async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -17,8 +17,8 @@
  *   its hash for the same reason).
  * - VTIMEZONEs are the set "@timezones", by TZID, settled silently.
  */
-import { createHash } from "node:crypto";
 import type { Fields } from "../../core/fields.js";
+import { sha256 } from "../../core/sha256.js";
 import { valueInstant } from "./ical-zones.js";
 import type { CalendarObject, ICalComponent, ICalProp } from "./model.js";
 
@@ -162,12 +162,7 @@ function addComponent(
     const subs: Record<string, string> = {};
     for (const sub of component.components) {
       const json = JSON.stringify(sub);
-      subs[
-        uniqueKey(
-          subs,
-          `${sub.name.toUpperCase()}:${createHash("sha256").update(json).digest("base64url").slice(0, 12)}`,
-        )
-      ] = json;
+      subs[uniqueKey(subs, `${sub.name.toUpperCase()}:${sha256(json, "base64url").slice(0, 12)}`)] = json;
     }
     fields.sets[`${prefix}components`] = subs;
   }

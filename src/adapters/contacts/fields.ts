@@ -14,8 +14,8 @@
  * - sets["@order"]: each entry's position, a separate register so that reordering never
  *   conflicts with editing (ordering hints are settled silently).
  */
-import { createHash } from "node:crypto";
 import type { Fields } from "../../core/fields.js";
+import { sha256 } from "../../core/sha256.js";
 import type { Contact, ContactEntry, VCardVersion, VProp } from "./model.js";
 
 const NOT_MERGED = new Set(["REV", "PRODID"]);
@@ -142,7 +142,7 @@ function normalizeText(text: string): string {
  */
 function uniqueKey(taken: Record<string, string>, key: string, value: string): string {
   if (!(key in taken)) return key;
-  const byContent = `${key}#${createHash("sha256").update(value).digest("base64url").slice(0, 8)}`;
+  const byContent = `${key}#${sha256(value, "base64url").slice(0, 8)}`;
   let candidate = byContent;
   for (let n = 2; candidate in taken; n++) candidate = `${byContent}-${n}`;
   return candidate;

@@ -29,6 +29,11 @@ export interface VdirFormat<Meta> {
     path: string,
   ): { ok: true; item: Omit<SyncItem, "modified">; meta: Meta } | { ok: false; error: ReadError };
   serialize(fields: Fields, uid: string, previous: Meta | undefined): string;
+  /**
+   * The Meta of a file found with less work than parse() (which also builds the item's Fields
+   * and match keys); undefined: parse it.
+   */
+  peekMeta?(text: string, path: string): Meta | undefined;
 }
 
 /**
@@ -57,7 +62,7 @@ export class VdirEndpoint<Meta> implements Endpoint {
   }
 
   async list(): Promise<Listed[]> {
-    const listed = this.store.list();
+    const listed = await this.store.list();
     this.listed = new Set(listed.map((l) => l.id));
     return listed;
   }
@@ -81,11 +86,22 @@ export class VdirEndpoint<Meta> implements Endpoint {
     return { ok: true, item: { ...parsed.item, modified: this.store.modified(id) } };
   }
 
+  private learnMeta(id: string): void {
+    let meta: Meta | undefined;
+    try {
+      meta = this.format.peekMeta?.(this.store.read(id), this.store.path(id));
+    } catch {
+      // Unreadable now: readOne below reports nothing either; the writer goes without Meta.
+    }
+    if (meta !== undefined) this.metas.set(id, meta);
+    else this.readOne(id);
+  }
+
   async write(batch: WriteBatch): Promise<WriteOutcome[]> {
     await this.format.load();
     // An update must know the file it replaces (a vCard's version, an event's SEQUENCE), but the
     // engine reads only files whose token changed: read the others now.
-    for (const u of batch.update) if (!this.metas.has(u.id)) this.readOne(u.id);
+    for (const u of batch.update) if (!this.metas.has(u.id)) this.learnMeta(u.id);
     const outcomes: WriteOutcome[] = [];
     for (const id of batch.delete) {
       try {

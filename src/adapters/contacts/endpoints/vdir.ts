@@ -26,6 +26,11 @@ const VCARD_FORMAT: VdirFormat<VCardVersion> = {
       };
     return { ok: true, meta: card.contact.version, item: contactItem(card.contact) };
   },
+  // The first VERSION line, as the parser reads it; any other value is left to the parser.
+  peekMeta(text) {
+    const version = /^(?:[A-Za-z0-9-]+\.)?VERSION(?:;[^:\r\n]*)?:([^\r\n]*)/im.exec(text)?.[1]?.trim();
+    return version === "2.1" || version === "3.0" || version === "4.0" ? version : undefined;
+  },
   serialize(fields, uid, version) {
     const target = version === "4.0" ? "4.0" : "3.0";
     return (codec as Codec).serializeVCard(fieldsToContact(fields, uid, target), target);
