@@ -77,10 +77,10 @@ describe("cradle device info", () => {
     expect(info.status, info.stderr).toBe(0);
     expect(JSON.parse(info.stdout)).toMatchObject({
       udid: JSON.parse(create.stdout).udid,
-      counts: { contacts: 20 },
+      counts: { contacts: 20, photos: 12 },
       icloud: { contacts: false, calendars: false, photos: false },
     });
     expect(run(["create", dir]).status).toBe(1);
-    expect(run(["--help"]).stdout).toContain("Not created yet: Media/PhotoData/Photos.sqlite");
+    expect(run(["--help"]).stdout).toContain("Media/PhotoData/Photos.sqlite");
   });
 });
