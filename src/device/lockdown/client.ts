@@ -67,6 +67,10 @@ export class LockdownClient {
     }
   }
 
+  async setValue(domain: string | undefined, key: string, value: PlistValue): Promise<void> {
+    await this.request("SetValue", { ...(domain ? { Domain: domain } : {}), Key: key, Value: value });
+  }
+
   /** Asks the device to trust this host; returns the EscrowBag it hands back. */
   async pair(record: PairRecord): Promise<Buffer | undefined> {
     const reply = await this.request("Pair", {

@@ -2,7 +2,8 @@
  * The virtual device's lockdownd: one connection's requests, answered as the Debian tools
  * (libimobiledevice 1.3.0) expect. Pairing is accepted without a trust dialog; the device keeps
  * each host it trusts by HostID. StartSession turns TLS on over the same socket, with the device
- * certificate that host issued; StopSession turns it off again. StartService opens a one-shot
+ * certificate that host issued; StopSession turns it off again. SetValue changes what the device
+ * allows (its name). StartService opens a one-shot
  * port for a registered service and answers InvalidService for any other name.
  */
 import { createPublicKey, type KeyObject, randomBytes, randomUUID, X509Certificate } from "node:crypto";
@@ -20,6 +21,8 @@ type Dict = Record<string, PlistValue>;
 export interface LockdownDevice {
   /** GetValue; undefined answers MissingValue. */
   getValue(domain: string | undefined, key: string | undefined): PlistValue | undefined;
+  /** SetValue; false answers SetProhibited. */
+  setValue(domain: string | undefined, key: string, value: PlistValue): Promise<boolean>;
   devicePrivateKey: KeyObject;
   /** The hosts this device trusts, by HostID. */
   hosts: PairRecordStore;
@@ -51,12 +54,20 @@ export async function serveLockdown(plain: DeviceConnection, device: LockdownDev
         await reply({ Type: LOCKDOWN_TYPE });
         break;
       case "GetValue": {
-        const domain = typeof request.Domain === "string" ? request.Domain : undefined;
-        const key = typeof request.Key === "string" ? request.Key : undefined;
+        const domain = stringOrUndefined(request.Domain);
+        const key = stringOrUndefined(request.Key);
         const value = device.getValue(domain, key);
         if (value === undefined) await fail("MissingValue");
         else
           await reply({ ...(domain ? { Domain: domain } : {}), ...(key ? { Key: key } : {}), Value: value });
+        break;
+      }
+      case "SetValue": {
+        if (!session) await fail("SessionInactive");
+        else if (typeof request.Key !== "string" || request.Value === undefined) await fail("MissingValue");
+        else if (!(await device.setValue(stringOrUndefined(request.Domain), request.Key, request.Value)))
+          await fail("SetProhibited");
+        else await reply({});
         break;
       }
       case "Pair": {
@@ -169,6 +180,8 @@ function checkPairRecord(value: PlistValue | undefined, ownKey: KeyObject): stri
   }
   return undefined;
 }
+
+const stringOrUndefined = (value: PlistValue | undefined) => (typeof value === "string" ? value : undefined);
 
 const hostIdOf = (record: PlistValue | undefined) => ((record ?? {}) as Dict).HostID;
 
