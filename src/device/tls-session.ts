@@ -56,6 +56,12 @@ export async function startTls(
   };
 }
 
+/** The session as a device connection, for a layer that goes on reading frames through TLS. */
+export function overTls(session: TlsSession, plain: DeviceConnection): DeviceConnection {
+  const peer = `${plain.peer} (TLS)`;
+  return { stream: session.tls, reader: new ByteReader(session.tls, peer), peer };
+}
+
 /** TLS record content types (change_cipher_spec, alert, handshake, application_data). */
 const TLS_RECORD_TYPES = new Set([0x14, 0x15, 0x16, 0x17]);
 

@@ -10,6 +10,7 @@ import { PairRecordStore } from "../../src/device/pairing/record-store.js";
 import { encodePlistMessage, readPlistDict } from "../../src/device/plist-service.js";
 import { formatUsbmuxAddress, parseUsbmuxAddress } from "../../src/device/usbmux/address.js";
 import { UsbmuxClient } from "../../src/device/usbmux/client.js";
+import { deviceInfo } from "../../src/device/virtual/info.js";
 import { serveVirtualDevice } from "../../src/device/virtual-device/serve.js";
 import { type ServedFixture, serveFixture } from "../device/serve-helpers.js";
 import { withPeer } from "./peer.js";
@@ -107,7 +108,7 @@ describe("libimobiledevice 1.3.0 tools accept the virtual iPhone", () => {
   );
 
   withPeer("idevicepair", "libimobiledevice-utils")(
-    "idevicepair pair, then validate, then unpair; the record usbmuxd keeps is mode 0600",
+    "idevicepair pair, then validate, idevicename renames, then unpair; the record usbmuxd keeps is mode 0600",
     async () => {
       fixture = await serveFixture();
       const udid = fixture.served.udid;
@@ -119,6 +120,9 @@ describe("libimobiledevice 1.3.0 tools accept the virtual iPhone", () => {
       expect(validated.stdout).toContain(`SUCCESS: Validated pairing with device ${udid}`);
       const name = await tool(fixture, "idevicename", []);
       expect(name.stdout.trim()).toBe(fixture.served.name);
+      await tool(fixture, "idevicename", ["Renamed Phone"]);
+      expect((await tool(fixture, "idevicename", [])).stdout.trim()).toBe("Renamed Phone");
+      expect(deviceInfo(fixture.home).name).toBe("Renamed Phone");
       const hosts = join(fixture.home, "Library", "Lockdown", "pair_records");
       expect(readdirSync(hosts)).toHaveLength(1);
       await tool(fixture, "idevicepair", ["unpair"]);

@@ -3,7 +3,6 @@
  * (src/lockdown.c): XML plist requests carrying Label and Request; a reply must echo Request and
  * succeeds when it has Result "Success" or neither Result nor Error.
  */
-import { ByteReader } from "../byte-reader.js";
 import type { DeviceConnection } from "../connection.js";
 import { DeviceProtocolError, LockdownError } from "../errors.js";
 import { type PairRecord, pairRequestRecord } from "../pairing/pair-record.js";
@@ -13,7 +12,7 @@ import {
   readPlistDict,
   writePlistMessage,
 } from "../plist-service.js";
-import { skipTlsRecords, startTls, type TlsSession } from "../tls-session.js";
+import { overTls, skipTlsRecords, startTls, type TlsSession } from "../tls-session.js";
 
 export const LOCKDOWN_PORT = 62078;
 export const LOCKDOWN_TYPE = "com.apple.mobile.lockdown";
@@ -67,6 +66,10 @@ export class LockdownClient {
     }
   }
 
+  async setValue(domain: string | undefined, key: string, value: PlistValue): Promise<void> {
+    await this.request("SetValue", { ...(domain ? { Domain: domain } : {}), Key: key, Value: value });
+  }
+
   /** Asks the device to trust this host; returns the EscrowBag it hands back. */
   async pair(record: PairRecord): Promise<Buffer | undefined> {
     const reply = await this.request("Pair", {
@@ -98,11 +101,7 @@ export class LockdownClient {
         key: record.HostPrivateKey,
       });
       this.tlsSession = session;
-      this.connection = {
-        stream: session.tls,
-        reader: new ByteReader(session.tls, `${this.connection.peer} (TLS)`),
-        peer: `${this.connection.peer} (TLS)`,
-      };
+      this.connection = overTls(session, this.connection);
     }
   }
 

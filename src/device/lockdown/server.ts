@@ -2,17 +2,17 @@
  * The virtual device's lockdownd: one connection's requests, answered as the Debian tools
  * (libimobiledevice 1.3.0) expect. Pairing is accepted without a trust dialog; the device keeps
  * each host it trusts by HostID. StartSession turns TLS on over the same socket, with the device
- * certificate that host issued; StopSession turns it off again. StartService opens a one-shot
- * port for a registered service and answers InvalidService for any other name.
+ * certificate that host issued; StopSession turns it off again. SetValue changes what a phone
+ * lets a host change (its name). StartService opens a one-shot port for a registered service and
+ * answers InvalidService for any other name.
  */
 import { createPublicKey, type KeyObject, randomBytes, randomUUID, X509Certificate } from "node:crypto";
 import { build, type PlistValue } from "plist";
-import { ByteReader } from "../byte-reader.js";
 import type { DeviceConnection } from "../connection.js";
 import { isRecordId, type PairRecordStore } from "../pairing/record-store.js";
 import { parsePlistBytes, readPlistDict, writePlistMessage } from "../plist-service.js";
 import type { VirtualService } from "../service.js";
-import { skipTlsRecords, startTls, type TlsCredentials, type TlsSession } from "../tls-session.js";
+import { overTls, skipTlsRecords, startTls, type TlsCredentials, type TlsSession } from "../tls-session.js";
 import { LOCKDOWN_TYPE } from "./client.js";
 
 type Dict = Record<string, PlistValue>;
@@ -20,6 +20,8 @@ type Dict = Record<string, PlistValue>;
 export interface LockdownDevice {
   /** GetValue; undefined answers MissingValue. */
   getValue(domain: string | undefined, key: string | undefined): PlistValue | undefined;
+  /** SetValue; false answers SetProhibited. */
+  setValue(domain: string | undefined, key: string, value: PlistValue): Promise<boolean>;
   devicePrivateKey: KeyObject;
   /** The hosts this device trusts, by HostID. */
   hosts: PairRecordStore;
@@ -36,10 +38,10 @@ interface HostRecord {
 
 export async function serveLockdown(plain: DeviceConnection, device: LockdownDevice): Promise<void> {
   let connection = plain;
-  let session: { host: HostRecord; id: string; tls: TlsSession | undefined } | undefined;
+  let session: { host: HostRecord; tls: TlsSession } | undefined;
   const ownKey = device.devicePrivateKey;
   for (;;) {
-    if (!session?.tls) await skipTlsRecords(connection);
+    if (!session) await skipTlsRecords(connection);
     const request = await readPlistDict(connection.reader);
     if (!request) return;
     const name = typeof request.Request === "string" ? request.Request : undefined;
@@ -51,12 +53,20 @@ export async function serveLockdown(plain: DeviceConnection, device: LockdownDev
         await reply({ Type: LOCKDOWN_TYPE });
         break;
       case "GetValue": {
-        const domain = typeof request.Domain === "string" ? request.Domain : undefined;
-        const key = typeof request.Key === "string" ? request.Key : undefined;
+        const domain = stringOrUndefined(request.Domain);
+        const key = stringOrUndefined(request.Key);
         const value = device.getValue(domain, key);
         if (value === undefined) await fail("MissingValue");
         else
           await reply({ ...(domain ? { Domain: domain } : {}), ...(key ? { Key: key } : {}), Value: value });
+        break;
+      }
+      case "SetValue": {
+        if (!session) await fail("SessionInactive");
+        else if (typeof request.Key !== "string" || request.Value === undefined) await fail("MissingValue");
+        else if (!(await device.setValue(stringOrUndefined(request.Domain), request.Key, request.Value)))
+          await fail("SetProhibited");
+        else await reply({});
         break;
       }
       case "Pair": {
@@ -97,12 +107,8 @@ export async function serveLockdown(plain: DeviceConnection, device: LockdownDev
         const id = randomUUID().toUpperCase();
         await reply({ SessionID: id, EnableSessionSSL: true });
         const tls = await startTls(connection, "server", credentialsFor(host, ownKey));
-        session = { host, id, tls };
-        connection = {
-          stream: tls.tls,
-          reader: new ByteReader(tls.tls, `${plain.peer} (TLS)`),
-          peer: `${plain.peer} (TLS)`,
-        };
+        session = { host, tls };
+        connection = overTls(tls, connection);
         break;
       }
       case "StopSession":
@@ -111,7 +117,7 @@ export async function serveLockdown(plain: DeviceConnection, device: LockdownDev
           break;
         }
         await reply({});
-        if (session.tls) connection = await session.tls.stop();
+        connection = await session.tls.stop();
         session = undefined;
         break;
       case "StartService": {
@@ -169,6 +175,8 @@ function checkPairRecord(value: PlistValue | undefined, ownKey: KeyObject): stri
   }
   return undefined;
 }
+
+const stringOrUndefined = (value: PlistValue | undefined) => (typeof value === "string" ? value : undefined);
 
 const hostIdOf = (record: PlistValue | undefined) => ((record ?? {}) as Dict).HostID;
 

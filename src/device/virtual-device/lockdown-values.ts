@@ -7,6 +7,7 @@
  */
 import { existsSync } from "node:fs";
 import type { PlistValue } from "plist";
+import { writeFileAtomic } from "../../adapters/shared/atomic-write.js";
 import type { Domain } from "../../core/endpoint.js";
 import { type CloudDataclasses, DOMAIN_DATACLASS, readCloudDataclasses } from "../../guard/accounts.js";
 import {
@@ -16,7 +17,7 @@ import {
   TETHERED_SYNC_DOMAIN,
 } from "../lockdown/icloud.js";
 import { DeviceError } from "../virtual/create.js";
-import { readLockdownValues } from "../virtual/identity.js";
+import { type DeviceIdentity, lockdownPlist, readLockdownValues } from "../virtual/identity.js";
 import { devicePath } from "../virtual/layout.js";
 
 type Dict = Record<string, PlistValue>;
@@ -77,4 +78,22 @@ export function lookupValue(
   const values = domains[domain ?? ""];
   if (!values) return undefined;
   return key === undefined ? values : values[key];
+}
+
+/** The values SetValue may change: the device's name, as on a phone (Settings > General > About). */
+const SETTABLE = new Set(["DeviceName"]);
+
+/** SetValue: rewrites the values plist atomically; false for anything a phone would refuse. */
+export async function setVirtualValue(
+  home: string,
+  domain: string | undefined,
+  key: string,
+  value: PlistValue,
+): Promise<boolean> {
+  if (domain !== undefined || !SETTABLE.has(key) || typeof value !== "string" || value.trim() === "")
+    return false;
+  const path = devicePath(home, "lockdownValues");
+  const identity = readLockdownValues(path) as DeviceIdentity;
+  await writeFileAtomic(path, lockdownPlist({ ...identity, [key]: value }));
+  return true;
 }

@@ -15,7 +15,7 @@ import { startTls, type TlsCredentials } from "../tls-session.js";
 import type { UsbmuxAddress } from "../usbmux/address.js";
 import { startUsbmuxServer } from "../usbmux/server.js";
 import { loadDeviceKeys, trustedHosts } from "./device-keys.js";
-import { lookupValue, virtualLockdownDomains } from "./lockdown-values.js";
+import { lookupValue, setVirtualValue, virtualLockdownDomains } from "./lockdown-values.js";
 import { VIRTUAL_SERVICES } from "./services.js";
 
 /** What every iPhone since the iPhone 5 reports over USB. */
@@ -73,9 +73,14 @@ export async function serveVirtualDevice(options: ServeOptions): Promise<Serving
   };
 
   const serveLockdownConnection = async (connection: DeviceConnection) => {
-    const values = domains();
+    let values = domains();
     await serveLockdown(connection, {
       getValue: (domain, key) => lookupValue(values, domain, key),
+      async setValue(domain, key, value) {
+        if (!(await setVirtualValue(home, domain, key, value))) return false;
+        values = domains();
+        return true;
+      },
       devicePrivateKey: keys.privateKey,
       hosts: trustedHosts(home),
       services,

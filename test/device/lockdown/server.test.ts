@@ -36,6 +36,7 @@ describe("the virtual lockdownd", () => {
         (e: LockdownError) => e.lockdownError,
       );
     expect(await refusal(lockdown.startService("com.apple.afc"))).toBe("SessionInactive");
+    expect(await refusal(lockdown.setValue(undefined, "DeviceName", "x"))).toBe("SessionInactive");
     expect(await refusal(lockdown.stopSession().then(() => lockdown.startService("x")))).toBe(
       "SessionInactive",
     );

@@ -77,6 +77,12 @@ describe("Cradle's client against the virtual iPhone", () => {
     expect(verdictFor(cloud, "calendars", f.served.name).enabled).toBe(false);
     expect(verdictFor(cloud, "contacts", f.served.name).enabled).toBe(true);
     expect(cloud.unknown).toEqual(["photos"]);
+    const refused = await session.lockdown
+      .setValue(undefined, "ProductVersion", "99.0")
+      .catch((e: LockdownError) => e);
+    expect((refused as LockdownError).lockdownError).toBe("SetProhibited");
+    await session.lockdown.setValue(undefined, "DeviceName", "Kitchen iPhone");
+    expect(await session.lockdown.getValue(undefined, "DeviceName")).toBe("Kitchen iPhone");
     await session.lockdown.stopSession();
     expect(session.lockdown.inSession).toBe(false);
     expect(await session.lockdown.queryType()).toBe("com.apple.mobile.lockdown");

@@ -12,7 +12,7 @@ import {
   parseUsbmuxAddress,
   usbmuxAddressFromEnv,
 } from "../../../src/device/usbmux/address.js";
-import { swap16, UsbmuxClient } from "../../../src/device/usbmux/client.js";
+import { swap16, UsbmuxClient, type UsbmuxEvent } from "../../../src/device/usbmux/client.js";
 import { packet } from "./support.js";
 
 let server: Server | undefined;
@@ -90,6 +90,27 @@ describe("usbmuxd client", () => {
     const cut = await daemon((_, tag) => reply({ BUID: "X" }, tag).subarray(0, 20), { hangUp: true });
     const error = await cut.client.readBuid().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeviceProtocolError);
+  });
+
+  it("Listen reports attach, detach and pairing events as they come", async () => {
+    const attached = {
+      MessageType: "Attached",
+      DeviceID: 5,
+      Properties: { ConnectionType: "USB", DeviceID: 5, SerialNumber: "ab" },
+    };
+    const { client } = await daemon((_, tag) =>
+      Buffer.concat([
+        reply({ MessageType: "Result", Number: 0 }, tag),
+        reply(attached, 0),
+        reply({ MessageType: "Paired", DeviceID: 5 }, 0),
+        reply({ MessageType: "Detached", DeviceID: 5 }, 0),
+      ]),
+    );
+    const events: UsbmuxEvent[] = [];
+    const listening = await client.listen((event) => events.push(event));
+    for (let i = 0; i < 100 && events.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    listening.close();
+    expect(events.map((e) => e.type)).toEqual(["attached", "paired", "detached"]);
   });
 
   it("says usbmuxd is not running when nothing listens", async () => {
