@@ -5,6 +5,7 @@ import {
   readdirSync,
   readFileSync,
   statSync,
+  unlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -86,9 +87,11 @@ describe("backup folder export and import", () => {
     expect(readdirSync(join(target, ".."))).toEqual(["backup"]);
   });
 
-  it("reads the device back from Info.plist", async () => {
-    const { device } = await roundTrip(SAMPLE);
+  it("reads the device back from Info.plist, or from Manifest.plist when Info.plist is gone", async () => {
+    const { device, target } = await roundTrip(SAMPLE);
     expect(device).toEqual(DEVICE);
+    unlinkSync(join(target, "Info.plist"));
+    expect(await new BackupFolderSource(target).device()).toEqual(DEVICE);
   });
 
   it("round-trips any set of paths, names and contents (property)", async () => {
