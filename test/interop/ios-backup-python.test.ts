@@ -4,8 +4,12 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { BackupFolderTarget, createBackupEncrypter } from "../../src/backup/ios-backup/index.js";
-import { dir, exportItems, file, type Item, link, sorted } from "../backup/ios-backup/trees.js";
+import {
+  BackupFolderSource,
+  BackupFolderTarget,
+  createBackupEncrypter,
+} from "../../src/backup/ios-backup/index.js";
+import { dir, exportItems, file, type Item, link, readItems, sorted } from "../backup/ios-backup/trees.js";
 
 /**
  * Cradle's exports read by an independent reader (read_ios_backup.py: Python's plistlib and
@@ -13,6 +17,7 @@ import { dir, exportItems, file, type Item, link, sorted } from "../backup/ios-b
  * when python3-cryptography is missing, except under CI=true.
  */
 const READER = resolve("test/interop/read_ios_backup.py");
+const WRITER = resolve("test/interop/write_ios_backup.py");
 const hasPeer = spawnSync("python3", ["-c", "import cryptography"]).status === 0;
 const peer = hasPeer || process.env.CI === "true" ? it : it.skip;
 if (!hasPeer)
@@ -64,5 +69,36 @@ describe("exports read by an independent Python reader", () => {
     const sealer = await createBackupEncrypter("pässword", { passwordIterations: 2000, iterations: 50 });
     await exportItems(new BackupFolderTarget(target, { sealer }), ITEMS);
     expect(readWithPython(target, "pässword")).toEqual(expected(ITEMS));
+  });
+
+  peer("an encrypted backup written by the Python writer imports with its password", async () => {
+    const folder = join(mkdtempSync(join(tmpdir(), "cradle-py-")), "backup");
+    const files = sorted(ITEMS.filter((item) => item.entry.kind === "file"));
+    const spec = files.map(({ entry, content }) => ({
+      domain: entry.domain,
+      relativePath: entry.relativePath,
+      mode: entry.mode,
+      mtime: entry.mtime / 1000,
+      hex: content?.toString("hex") ?? "",
+    }));
+    const run = spawnSync("python3", [WRITER, folder, "pässword", "3000", "70"], {
+      input: JSON.stringify(spec),
+      encoding: "utf8",
+    });
+    expect(run.status, run.stderr).toBe(0);
+    const source = new BackupFolderSource(folder, { password: "pässword" });
+    try {
+      expect(await readItems(source)).toEqual(files);
+      expect(await source.device()).toMatchObject({
+        udid: "PYTHON-UDID",
+        name: "Python iPhone",
+        productVersion: "17.5",
+      });
+    } finally {
+      await source.close();
+    }
+    await expect(readItems(new BackupFolderSource(folder, { password: "wrong" }))).rejects.toMatchObject({
+      code: "WrongPasswordError",
+    });
   });
 });
