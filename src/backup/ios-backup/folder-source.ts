@@ -9,7 +9,12 @@ import { join, resolve } from "node:path";
 import { pipeline, type Readable } from "node:stream";
 import { BackupError } from "../../adapters/backup-folder/errors.js";
 import { BackupManifest, type ManifestRow } from "../../adapters/backup-folder/manifest.js";
-import { isEncrypted, readManifestPlist, readPlistDict } from "../../adapters/backup-folder/plists.js";
+import {
+  isEncrypted,
+  isPlistDict,
+  readManifestPlist,
+  readPlistDict,
+} from "../../adapters/backup-folder/plists.js";
 import type { BackupSource, MissingEntry, SourceDevice, TreeEntry } from "../tree.js";
 import { decryptingStream } from "./content-cipher.js";
 import { assertSafeEntry } from "./entry-path.js";
@@ -43,15 +48,12 @@ export class BackupFolderSource implements BackupSource {
       return existsSync(path) ? readPlistDict(path) : {};
     };
     const info = plist("Info.plist");
-    const lockdown = plist("Manifest.plist").Lockdown;
-    const fromLockdown = (key: string) =>
-      typeof lockdown === "object" && lockdown !== null && key in lockdown
-        ? String((lockdown as Record<string, unknown>)[key])
-        : undefined;
-    const text = (infoKey: string, lockdownKey: string) => {
-      const value = info[infoKey];
-      return typeof value === "string" && value !== "" ? value : fromLockdown(lockdownKey);
-    };
+    const manifestLockdown = plist("Manifest.plist").Lockdown;
+    const lockdown = isPlistDict(manifestLockdown) ? manifestLockdown : {};
+    const text = (infoKey: string, lockdownKey: string) =>
+      [info[infoKey], lockdown[lockdownKey]].find(
+        (value): value is string => typeof value === "string" && value !== "",
+      );
     const udid = text("Target Identifier", "UniqueDeviceID");
     if (!udid)
       throw new BackupError(

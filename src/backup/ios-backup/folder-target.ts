@@ -5,12 +5,12 @@
  * disk before the rename; Manifest.db and the three plists are written last.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { open, readFile, writeFile } from "node:fs/promises";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { PassThrough, type Readable, type Transform } from "node:stream";
 import { backupFileId } from "../../adapters/backup-folder/manifest.js";
-import { syncDirectory, writeStreamToNewFile } from "../../adapters/shared/atomic-write.js";
+import { syncDirectory, writeFileAtomic, writeStreamToNewFile } from "../../adapters/shared/atomic-write.js";
 import type { RestoreTarget, SourceDevice, TreeEntry } from "../tree.js";
 import { assertSafeEntry } from "./entry-path.js";
 import { BackupEntryError } from "./errors.js";
@@ -28,7 +28,7 @@ export interface ContentSealer {
 }
 
 export interface BackupFolderTargetOptions {
-  /** Encrypts the export (see createEncrypter). */
+  /** Encrypts the export (see createBackupEncrypter). */
   sealer?: ContentSealer;
   /** The backup's date (default: when commit runs). */
   date?: Date;
@@ -77,14 +77,16 @@ export class BackupFolderTarget implements RestoreTarget {
     try {
       work.manifest.finish();
       const manifestPath = join(work.root, "Manifest.db");
+      chmodSync(manifestPath, 0o600);
       let encryption: EncryptionRecord | undefined;
       if (this.options.sealer) {
         const sealed = this.options.sealer.sealManifest(await readFile(manifestPath));
-        await writeDurably(manifestPath, sealed.bytes);
+        await writeFileAtomic(manifestPath, sealed.bytes, 0o600);
         encryption = sealed.record;
       }
       const plists = backupPlists(device, this.options.date ?? new Date(), encryption);
-      for (const [name, bytes] of Object.entries(plists)) await writeDurably(join(work.root, name), bytes);
+      for (const [name, bytes] of Object.entries(plists))
+        await writeFileAtomic(join(work.root, name), bytes, 0o600);
       for (const sub of work.subfolders) await syncDirectory(join(work.root, sub));
       await syncDirectory(work.root);
       await placeBackup(work.root, this.dir);
@@ -141,15 +143,5 @@ export class BackupFolderTarget implements RestoreTarget {
       digest: new Uint8Array(digest.digest()),
       fields: sealed?.fields ?? { protectionClass: PLAIN_PROTECTION_CLASS },
     };
-  }
-}
-
-async function writeDurably(path: string, bytes: Uint8Array): Promise<void> {
-  await writeFile(path, bytes, { mode: 0o600 });
-  const handle = await open(path, "r+");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

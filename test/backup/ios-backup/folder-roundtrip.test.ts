@@ -5,6 +5,7 @@ import {
   readdirSync,
   readFileSync,
   statSync,
+  unlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -82,13 +83,25 @@ describe("backup folder export and import", () => {
     expect((manifest.Lockdown as Record<string, unknown>).UniqueDeviceID).toBe(DEVICE.udid);
     const info = parse(readFileSync(join(target, "Info.plist"), "utf8")) as Record<string, unknown>;
     expect(info["Unique Identifier"]).toBe(DEVICE.udid.toUpperCase());
+    // Private: the folder is 0700 and what it holds 0600.
+    expect(statSync(target).mode & 0o777).toBe(0o700);
+    for (const name of [
+      "Manifest.db",
+      "Manifest.plist",
+      "Status.plist",
+      "Info.plist",
+      join(smsId.slice(0, 2), smsId),
+    ])
+      expect(statSync(join(target, name)).mode & 0o777).toBe(0o600);
     // Only the backup itself: no temp folder left beside it.
     expect(readdirSync(join(target, ".."))).toEqual(["backup"]);
   });
 
-  it("reads the device back from Info.plist", async () => {
-    const { device } = await roundTrip(SAMPLE);
+  it("reads the device back from Info.plist, or from Manifest.plist when Info.plist is gone", async () => {
+    const { device, target } = await roundTrip(SAMPLE);
     expect(device).toEqual(DEVICE);
+    unlinkSync(join(target, "Info.plist"));
+    expect(await new BackupFolderSource(target).device()).toEqual(DEVICE);
   });
 
   it("round-trips any set of paths, names and contents (property)", async () => {
