@@ -1,4 +1,5 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Measured, measure } from "./peers.js";
@@ -25,6 +26,8 @@ export interface IosRow {
 export interface IosResult {
   contacts: number;
   events: number;
+  /** The 1-minute load average when the part started, and the cores: the machine may be shared. */
+  load: string;
   rows: IosRow[];
   problems: string[];
 }
@@ -133,6 +136,7 @@ export async function runIosPart(
   await rm(work, { recursive: true, force: true });
   const phone = join(work, "phone");
   const problems: string[] = [];
+  const load = `${loadavg()[0]?.toFixed(1)} on ${cpus().length} cores`;
   await mkdir(work, { recursive: true });
   const cli = (...args: string[]) => measure(process.execPath, [main, ...args], work);
 
@@ -201,6 +205,7 @@ export async function runIosPart(
   return {
     contacts,
     events,
+    load,
     problems,
     rows: [
       {
@@ -242,8 +247,8 @@ export function withIosSection(page: string, r: IosResult, date: string): string
 
 A virtual iPhone (\`cradle device create --sample ${r.contacts} --events ${r.events}\`) synced with a vdir per
 domain through \`ios:DIR\`, each sync a whole \`cradle sync\` process (wall time includes Node's start).
-The last row times only the endpoint's \`write()\` of ${CHANGED} updated records, in process. Run ${date};
-\`npm run bench -- --only ios\`.
+The last row times only the endpoint's \`write()\` of ${CHANGED} updated records, in process. Run ${date},
+load average ${r.load} at the start; \`npm run bench -- --only ios\`.
 
 ${iosTable(r)}
 ${r.problems.length ? `\nProblems: ${r.problems.join("; ")}\n` : ""}${END}`;

@@ -2,7 +2,8 @@
  * khal (Debian package `khal`) reads the vdir Cradle writes: a calendar file synced into a vdir
  * shows its recurring series with the override in place of its instance, an all-day event and a
  * Europe/Berlin timed event, at the local times the file gives, across the March DST change; an
- * edit synced later shows up too.
+ * edit synced later shows up too. The virtual iPhone's Calendar.sqlitedb, synced through ios:,
+ * reads the same way.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect } from "vitest";
 import { syncEndpoints } from "../../src/api/sync.js";
+import { createVirtualDevice } from "../../src/device/virtual/create.js";
 import { withPeer } from "./peer.js";
 
 const CALENDAR = [
@@ -136,6 +138,33 @@ describe("khal reads the vdir Cradle writes", () => {
       expect(second.endpoints.map((e) => e.updated)).toEqual([0, 1]);
       expect(readFileSync(join(vdir, "dentist@cradle.ics"), "utf8")).toContain("SEQUENCE:1");
       expect(khalList(dir, config)).toContain("Dentist (check-up)|2026-07-15 08:30");
+    },
+  );
+
+  withPeer("khal", "khal")(
+    "lists the virtual iPhone's series from Calendar.sqlitedb without its cancelled instance and with the moved one",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "cradle-khal-ios-"));
+      const phone = join(dir, "phone");
+      const vdir = join(dir, "calendar");
+      createVirtualDevice(phone, { sample: 0, events: 3, seed: "khal" });
+      const report = await syncEndpoints({
+        domain: "calendars",
+        endpoints: [`ios:${phone}`, `vdir:${vdir}`],
+        stateFile: join(dir, "state.sqlite"),
+      });
+      expect(report.endpoints[1]?.created).toBe(3);
+
+      const lines = khalList(dir, khalConfig(dir, vdir));
+      // The sample series: 12 Mondays at 09:30 Berlin time, the third cancelled, the fourth at 10:30.
+      const standUps = lines.filter((l) => l.startsWith("Team stand-up|"));
+      expect(standUps).toHaveLength(10);
+      expect(standUps.every((l) => l.endsWith(" 09:30"))).toBe(true);
+      const moved = lines.filter((l) => l.startsWith("Team stand-up (moved)|"));
+      expect(moved).toHaveLength(1);
+      expect(moved[0]).toMatch(/ 10:30$/);
+      // The all-day sample shows as dates without a time.
+      expect(lines.some((l) => /\|\d{4}-\d\d-\d\d$/.test(l))).toBe(true);
     },
   );
 });

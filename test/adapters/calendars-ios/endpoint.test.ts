@@ -303,4 +303,30 @@ describe("ios: calendars endpoint", () => {
     expect(digest(db)).toBe(before);
     expect((await showEndpoint("calendars", `ios:${phone}`)).items).toHaveLength(18);
   });
+
+  it("reports an event it cannot map with its row, skips it, and deletes it nowhere; a corrupt file names itself", async () => {
+    const { phone, vdir, options, db } = phoneAndComputer(6);
+    await syncEndpoints(options);
+    const sql = new Database(db);
+    const series = sql
+      .prepare("SELECT ROWID FROM CalendarItem WHERE has_recurrences = 1 LIMIT 1")
+      .pluck()
+      .get();
+    sql.prepare("UPDATE Recurrence SET frequency = 9 WHERE owner_id = ?").run(series);
+    sql.prepare("UPDATE CalendarItem SET last_modified = last_modified + 60 WHERE ROWID = ?").run(series);
+    sql.close();
+    const shown = await showEndpoint("calendars", `ios:${phone}`);
+    expect(shown.errors).toEqual([
+      { where: `${db}#CalendarItem/${series}`, message: "Recurrence frequency 9 is not 1-4" },
+    ]);
+    const report = await syncEndpoints(options);
+    expect(report.skipped.map((s) => s.where)).toEqual([`${db}#CalendarItem/${series}`]);
+    expect(changes(report)).toEqual([0, 0]);
+    expect(readdirSync(vdir).filter((f) => f.endsWith(".ics"))).toHaveLength(6);
+
+    writeFileSync(db, "this is not a database, it only has the name of one".repeat(100));
+    await expect(showEndpoint("calendars", `ios:${phone}`)).rejects.toThrow(
+      `Calendar ${db}: file is not a database`,
+    );
+  });
 });

@@ -7,6 +7,7 @@
  * parameters other than CN/PARTSTAT/ROLE, and rules Recurrence cannot express (recurrence.ts).
  */
 import ICAL from "ical.js";
+import { firstProp as first } from "../ical-zones.js";
 import type { CalendarObject, ICalComponent, ICalProp } from "../model.js";
 import { propToParticipant } from "./participants.js";
 import type { AlarmRecord, DetachedRecord, EventBody, EventRecord, EventTime } from "./record.js";
@@ -15,7 +16,6 @@ import { timeFromValue } from "./times.js";
 
 const DAY = 86_400;
 
-const first = (c: ICalComponent, name: string): ICalProp | undefined => c.props.find((p) => p.name === name);
 const all = (c: ICalComponent, name: string): ICalProp[] => c.props.filter((p) => p.name === name);
 
 function text(c: ICalComponent, name: string): string | null {

@@ -32,8 +32,6 @@ export interface CalendarWriteOptions {
   /** The save time (tests and the virtual iPhone fix it). */
   now?: () => Date;
   clientId?: string;
-  /** Calendar ROWID for new events; default: DefaultCalendarID, else the first calendar. */
-  calendarId?: number;
   /** New UUID values (upper-case, as Apple writes them). */
   newUuid?: () => string;
 }
@@ -91,10 +89,11 @@ export class CalendarWriter {
   private defaultCalendar: number | undefined;
 
   private calendarId(): number {
-    this.defaultCalendar ??= this.options.calendarId ?? this.findDefaultCalendar();
+    this.defaultCalendar ??= this.findDefaultCalendar();
     return this.defaultCalendar;
   }
 
+  /** New events go to DefaultCalendarID, else to the first calendar. */
   private findDefaultCalendar(): number {
     const preferred = Number(
       this.sql("SELECT value FROM _SqliteDatabaseProperties WHERE key = 'DefaultCalendarID'").pluck().get(),

@@ -4,8 +4,8 @@
  * The database runs in WAL mode and most of its rows may still sit in `-wal`: it is opened in
  * place, so SQLite reads the `-wal` and `-shm` beside it. Copying only the main file loses data.
  */
-import { existsSync } from "node:fs";
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
+import { openSqliteStore } from "../../shared/sqlite-store.js";
 import { type GuidSource, randomGuid, registerAppleFunctions } from "./functions.js";
 
 /** ABMultiValue.property: Apple publishes no numbers; 3/4/5/22 observed, the rest after iLEAPP. */
@@ -55,27 +55,12 @@ export interface OpenOptions {
 
 /** Opens the database with its WAL, registers Apple's SQL functions and checks the schema. */
 export function openAddressBook(path: string, options: OpenOptions = {}): Database.Database {
-  if (!existsSync(path)) throw new AddressBookError(path, "no such file");
-  let db: Database.Database;
-  try {
-    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: true });
-  } catch (e) {
-    throw new AddressBookError(path, (e as Error).message);
-  }
-  try {
-    registerAppleFunctions(db, options.newGuid ?? randomGuid);
-    const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as {
-      name: string;
-    }[];
-    const present = new Set(rows.map((r) => r.name));
-    const missing = REQUIRED_TABLES.filter((t) => !present.has(t));
-    if (missing.length > 0) throw new Error(`not an iOS AddressBook database (no ${missing.join(", ")})`);
-  } catch (e) {
-    db.close();
-    if (e instanceof AddressBookError) throw e;
-    throw new AddressBookError(path, (e as Error).message);
-  }
-  return db;
+  return openSqliteStore(path, options.readonly ?? false, {
+    kind: "AddressBook",
+    tables: REQUIRED_TABLES,
+    fail: (file, message) => new AddressBookError(file, message),
+    setup: (db) => registerAppleFunctions(db, options.newGuid ?? randomGuid),
+  });
 }
 
 /** Core Data seconds (integer or float, possibly as TEXT) to a JS Date. */
