@@ -6,6 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runBackupBench } from "./backup.js";
+import { runChunkingBench } from "./backup-chunking.js";
 import { docsPage, type Environment, NOUNS, type Section } from "./docs.js";
 import { applyEdits, planEdits } from "./edit.js";
 import { applyEventEdits, planEventEdits } from "./edit-ics.js";
@@ -79,7 +80,7 @@ async function main(): Promise<number> {
   if (only === "backup")
     return runBackupBench(ROOT, size(values["backup-mib"], "backup-mib"), !values["no-docs"]);
   if (only !== undefined && only !== "contacts" && only !== "calendars")
-    throw new Error("--only must be contacts, calendars or backup");
+    throw new Error("--only must be contacts, calendars, backup or backup-chunking");
   const parts: PartSpec[] = [];
   if (only !== "calendars") parts.push(contactsPart(size(values.contacts, "contacts")));
   if (only !== "contacts") parts.push(calendarsPart(size(values.events, "events")));
