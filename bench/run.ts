@@ -77,6 +77,7 @@ async function main(): Promise<number> {
     },
   });
   const only = values.only;
+  if (only === "backup-chunking") return runChunkingBench(ROOT, size(values["backup-mib"], "backup-mib"));
   if (only === "backup")
     return runBackupBench(ROOT, size(values["backup-mib"], "backup-mib"), !values["no-docs"]);
   if (only !== undefined && only !== "contacts" && only !== "calendars")
