@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   restore: async () => (await import("./commands/restore.js")).restoreCommand,
   verify: async () => (await import("./commands/verify.js")).verifyCommand,
   forget: async () => (await import("./commands/forget.js")).forgetCommand,
+  extract: async () => (await import("./commands/extract.js")).extractCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -7,21 +7,38 @@
  * would create `-shm` (and `-wal`) beside it, so it is copied to a private temp dir and opened there.
  */
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdtempSync, realpathSync, rmSync, statSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import Database from "better-sqlite3";
 import { BackupError } from "./errors.js";
-import { readManifestPlist } from "./plists.js";
+import { isEncrypted, readManifestPlist } from "./plists.js";
 
 /** Files.flags: 1 file, 2 directory, 4 symlink. */
 export const FileFlags = { file: 1, directory: 2, symlink: 4 } as const;
 
-export interface BackupFile {
+/** One Files row as stored, with its MBFile blob (`file`). */
+export interface ManifestRow {
   fileID: string;
   domain: string;
   relativePath: string;
   flags: number;
+  file: Buffer | null;
+}
+
+/** Rows per query when walking the whole manifest: bounded memory on backups of 100,000 files. */
+const PAGE = 1000;
+
+export interface BackupFile extends ManifestRow {
   /** Where the content is stored inside the backup folder. */
   path: string;
 }
@@ -41,12 +58,15 @@ export class BackupManifest {
     private readonly scratch: string,
   ) {}
 
-  /** Refuses encrypted backups (Manifest.plist IsEncrypted) before touching Manifest.db. */
-  static open(dirArg: string): BackupManifest {
+  /**
+   * Refuses encrypted backups (Manifest.plist IsEncrypted) before touching Manifest.db, unless
+   * `decrypt` is given: then the private copy is the decrypted database.
+   */
+  static open(dirArg: string, decrypt?: (encrypted: Buffer) => Buffer): BackupManifest {
     const dir = resolve(dirArg);
     if (!existsSync(dir) || !statSync(dir).isDirectory())
       throw new BackupError(`${dir} is not a folder. backup: takes the folder of one iOS backup.`, { dir });
-    readManifestPlist(dir);
+    const encrypted = isEncrypted(readManifestPlist(dir, { encryptedOk: decrypt !== undefined }));
     const manifest = join(dir, "Manifest.db");
     if (!existsSync(manifest))
       throw new BackupError(
@@ -55,10 +75,12 @@ export class BackupManifest {
       );
     const scratch = mkdtempSync(join(tmpdir(), "cradle-manifest-"));
     try {
+      if (encrypted && decrypt) writeFileSync(join(scratch, "Manifest.db"), decrypt(readFileSync(manifest)));
       // The WAL may hold rows not yet checkpointed into the main file; the -shm is rebuilt.
-      for (const suffix of ["", "-wal"])
-        if (existsSync(manifest + suffix))
-          copyFileSync(manifest + suffix, join(scratch, `Manifest.db${suffix}`));
+      else
+        for (const suffix of ["", "-wal"])
+          if (existsSync(manifest + suffix))
+            copyFileSync(manifest + suffix, join(scratch, `Manifest.db${suffix}`));
       const db = new Database(join(scratch, "Manifest.db"), { readonly: true, fileMustExist: true });
       try {
         db.prepare("SELECT fileID, domain, relativePath, flags FROM Files LIMIT 1").all();
@@ -79,13 +101,36 @@ export class BackupManifest {
   /** The stored file for a device path, or undefined when the backup does not hold it. */
   find(domain: string, relativePath: string): BackupFile | undefined {
     const rows = this.db
-      .prepare("SELECT fileID, domain, relativePath, flags FROM Files WHERE domain = ? AND relativePath = ?")
-      .all(domain, relativePath) as Omit<BackupFile, "path">[];
+      .prepare(
+        "SELECT fileID, domain, relativePath, flags, file FROM Files WHERE domain = ? AND relativePath = ?",
+      )
+      .all(domain, relativePath) as ManifestRow[];
     if (rows.length === 0) return undefined;
-    const expected = backupFileId(domain, relativePath);
-    for (const row of rows) this.checkFileId(row, expected);
-    const row = rows[0] as Omit<BackupFile, "path">;
+    for (const row of rows) this.checkFileId(row);
+    const row = rows[0] as ManifestRow;
     return { ...row, path: this.contentPath(row) };
+  }
+
+  /**
+   * Every row, domains and paths in order (so a folder comes before what it holds), each checked:
+   * a fileID that is not sha1(domain-relativePath) is refused.
+   */
+  *rows(): Generator<ManifestRow> {
+    const first = this.db.prepare(
+      "SELECT fileID, domain, relativePath, flags, file FROM Files ORDER BY domain, relativePath LIMIT ?",
+    );
+    const next = this.db.prepare(
+      "SELECT fileID, domain, relativePath, flags, file FROM Files WHERE (domain, relativePath) > (?, ?) ORDER BY domain, relativePath LIMIT ?",
+    );
+    let page = first.all(PAGE) as ManifestRow[];
+    while (page.length > 0) {
+      for (const row of page) {
+        this.checkFileId(row);
+        yield row;
+      }
+      const last = page[page.length - 1] as ManifestRow;
+      page = next.all(last.domain, last.relativePath, PAGE) as ManifestRow[];
+    }
   }
 
   /** Like find(), but a missing or non-file entry is an error naming the domain and path. */
@@ -115,7 +160,13 @@ export class BackupManifest {
   }
 
   /** A fileID that is not sha1(domain-relativePath) could point anywhere: refuse it. */
-  private checkFileId(row: Omit<BackupFile, "path">, expected: string): void {
+  private checkFileId(row: ManifestRow): void {
+    if (typeof row.domain !== "string" || typeof row.relativePath !== "string")
+      throw new BackupError(
+        `Manifest.db in ${this.dir} has a row (fileID ${JSON.stringify(row.fileID)}) whose domain or relativePath is not text; refusing to read a damaged or hostile backup.`,
+        { dir: this.dir, fileID: row.fileID },
+      );
+    const expected = backupFileId(row.domain, row.relativePath);
     const where = `${row.domain}/${row.relativePath}`;
     if (typeof row.fileID !== "string" || !FILE_ID.test(row.fileID))
       throw new BackupError(
@@ -133,7 +184,7 @@ export class BackupManifest {
    * `DIR/xx/fileID`, or the flat `DIR/fileID` of backups up to iOS 10.2. The real path must stay
    * inside DIR: a symlinked subfolder or file must not lead the read elsewhere.
    */
-  private contentPath(row: Omit<BackupFile, "path">): string {
+  contentPath(row: ManifestRow): string {
     const nested = join(this.dir, row.fileID.slice(0, 2), row.fileID);
     const flat = join(this.dir, row.fileID);
     const path = !existsSync(nested) && existsSync(flat) ? flat : nested;

@@ -9,7 +9,8 @@ import { BackupError, EncryptedBackupError } from "./errors.js";
 
 export type PlistDict = { [key: string]: PlistValue };
 
-const isDict = (value: PlistValue): value is PlistDict =>
+/** A plist dictionary, as opposed to an array, data, a date or a scalar. */
+export const isPlistDict = (value: PlistValue | undefined): value is PlistDict =>
   typeof value === "object" &&
   value !== null &&
   !Array.isArray(value) &&
@@ -26,15 +27,15 @@ export function readPlistDict(path: string): PlistDict {
   } catch (error) {
     throw new BackupError(`${path} is not a readable plist (${(error as Error).message}).`, { path });
   }
-  if (!isDict(value)) throw new BackupError(`${path} does not hold a plist dictionary.`, { path });
+  if (!isPlistDict(value)) throw new BackupError(`${path} does not hold a plist dictionary.`, { path });
   return value;
 }
 
 /**
- * Reads Manifest.plist and refuses an encrypted backup: its Manifest.db and every file in it are
- * AES-encrypted with keys only the backup password unlocks.
+ * Reads Manifest.plist. An encrypted backup (its Manifest.db and every file AES-encrypted with
+ * keys only the backup password unlocks) is refused unless the caller can decrypt it.
  */
-export function readManifestPlist(dir: string): PlistDict {
+export function readManifestPlist(dir: string, options: { encryptedOk?: boolean } = {}): PlistDict {
   const path = join(dir, "Manifest.plist");
   if (!existsSync(path))
     throw new BackupError(
@@ -42,10 +43,12 @@ export function readManifestPlist(dir: string): PlistDict {
       { dir },
     );
   const manifest = readPlistDict(path);
-  if (manifest.IsEncrypted === true)
+  if (isEncrypted(manifest) && !options.encryptedOk)
     throw new EncryptedBackupError(
-      `The backup in ${dir} is encrypted. Cradle cannot read encrypted backups yet (they come with the backup work); make an unencrypted backup, or turn off "Encrypt local backup" in Finder, and try again.`,
+      `The backup in ${dir} is encrypted and no password was given. Import it with its password (cradle extract ... --password-file FILE, or CRADLE_BACKUP_PASSWORD), or turn off "Encrypt local backup" in Finder and back up again.`,
       { dir },
     );
   return manifest;
 }
+
+export const isEncrypted = (manifest: PlistDict): boolean => manifest.IsEncrypted === true;
