@@ -6,6 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { runBackupBench } from "./backup.js";
+import { runChunkingBench } from "./backup-chunking.js";
 import { docsPage, type Environment, NOUNS, type Section } from "./docs.js";
 import { applyEdits, planEdits } from "./edit.js";
 import { applyEventEdits, planEventEdits } from "./edit-ics.js";
@@ -88,10 +89,11 @@ async function main(): Promise<number> {
     },
   });
   const only = values.only;
+  if (only === "backup-chunking") return runChunkingBench(ROOT, size(values["backup-mib"], "backup-mib"));
   if (only === "backup")
     return runBackupBench(ROOT, size(values["backup-mib"], "backup-mib"), !values["no-docs"]);
   if (only !== undefined && only !== "contacts" && only !== "calendars" && only !== "ios")
-    throw new Error("--only must be contacts, calendars, ios or backup");
+    throw new Error("--only must be contacts, calendars, ios, backup or backup-chunking");
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error("--repeat must be a positive integer");
   const parts: PartSpec[] = [];

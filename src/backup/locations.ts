@@ -1,10 +1,12 @@
 /**
  * SOURCE and TARGET strings of the backup commands, as scheme:location. `ios:DIR` is a device
- * home tree; `backup:DIR` (a Finder/idevicebackup2 backup folder) comes with src/backup/ios-backup;
- * `device:UDID` with the device-link work. A live device will implement the same BackupSource.
+ * home tree; `backup:DIR` a Finder/idevicebackup2 backup folder (src/backup/ios-backup; an
+ * encrypted one is opened with $CRADLE_BACKUP_PASSWORD, and exports are written unencrypted);
+ * `device:UDID` comes with the device-link work and will implement the same BackupSource.
  */
 import { resolve } from "node:path";
 import { UsageError } from "../core/errors.js";
+import { BackupFolderSource, BackupFolderTarget } from "./ios-backup/index.js";
 import { IosTreeSource } from "./sources/ios-tree.js";
 import { IosTreeTarget } from "./targets/ios-tree.js";
 import type { BackupSource, RestoreTarget } from "./tree.js";
@@ -24,11 +26,20 @@ function split(uri: string, what: string): { scheme: string; location: string } 
 export function openSource(uri: string): BackupSource {
   const { scheme, location } = split(uri, "SOURCE");
   if (scheme === "ios:") return new IosTreeSource(resolve(location));
-  throw new UsageError(NOT_YET[scheme] ?? `Unknown SOURCE scheme "${scheme}": use ios:DIR.`, { uri });
+  if (scheme === "backup:")
+    return new BackupFolderSource(resolve(location), {
+      password: process.env.CRADLE_BACKUP_PASSWORD || undefined,
+    });
+  throw new UsageError(NOT_YET[scheme] ?? `Unknown SOURCE scheme "${scheme}": use ios:DIR or backup:DIR.`, {
+    uri,
+  });
 }
 
 export function openTarget(uri: string): RestoreTarget {
   const { scheme, location } = split(uri, "TARGET");
   if (scheme === "ios:") return new IosTreeTarget(resolve(location));
-  throw new UsageError(NOT_YET[scheme] ?? `Unknown TARGET scheme "${scheme}": use ios:DIR.`, { uri });
+  if (scheme === "backup:") return new BackupFolderTarget(resolve(location));
+  throw new UsageError(NOT_YET[scheme] ?? `Unknown TARGET scheme "${scheme}": use ios:DIR or backup:DIR.`, {
+    uri,
+  });
 }

@@ -58,6 +58,8 @@ export async function restore(options: {
   } catch (error) {
     await target.abort();
     throw error;
+  } finally {
+    await repo.close();
   }
   return {
     snapshot: snapshot.id,

@@ -17,7 +17,8 @@ export function backupPassword(passwordFile: string | undefined): () => Promise<
   };
 }
 
-function prompt(question: string): Promise<string> {
+/** Reads a line from the terminal without echo (the caller checks that stdin is one). */
+export function prompt(question: string): Promise<string> {
   return new Promise((resolvePassword, reject) => {
     const stdin = process.stdin;
     let typed = "";

@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Repository } from "../backup/repository/repository.js";
-import { UsageError } from "../core/errors.js";
 import { defaultRepo } from "../state/paths.js";
+import { prompt } from "./backup-password.js";
 import type { Output } from "./output.js";
 
 export const REPO_OPTIONS = {
@@ -56,28 +56,9 @@ async function isEncrypted(root: string): Promise<boolean> {
   }
 }
 
-/** Reads a line from the terminal without echo. Off a terminal there is no one to ask. */
+/** Asks on the terminal without echo; off a terminal there is no one to ask. */
 export async function promptPassword(question: string): Promise<string | undefined> {
-  const stdin = process.stdin;
-  if (!stdin.isTTY) return undefined;
-  process.stderr.write(question);
-  stdin.setRawMode(true);
-  stdin.resume();
-  let answer = "";
-  try {
-    for await (const data of stdin) {
-      for (const ch of (data as Buffer).toString("utf8")) {
-        if (ch === "\r" || ch === "\n") return answer;
-        if (ch === "\u0003") throw new UsageError("Cancelled at the password prompt.");
-        answer = ch === "\u007f" ? answer.slice(0, -1) : answer + ch;
-      }
-    }
-    return answer;
-  } finally {
-    stdin.setRawMode(false);
-    stdin.pause();
-    process.stderr.write("\n");
-  }
+  return process.stdin.isTTY ? prompt(question) : undefined;
 }
 
 const UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];

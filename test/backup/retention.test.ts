@@ -4,10 +4,15 @@ import { DATES, keptBy, localDate, POLICIES } from "./retention-table.js";
 
 describe("retention (restic's forget rules)", () => {
   it("keeps the newest snapshot of each of the last N days that have one", () => {
-    expect(keptBy({ daily: 4 })).toEqual([
+    // Two snapshots on 2026-01-01: only the evening one counts for that day.
+    expect(keptBy({ daily: 8 })).toEqual([
+      "2025-12-31 23:00:00",
+      "2026-01-01 19:00:00",
+      "2026-01-03 10:00:00",
+      "2026-01-04 22:00:00",
+      "2026-01-05 06:00:00",
       "2026-01-12 12:00:00",
       "2026-02-01 12:00:00",
-      "2026-02-28 12:00:00",
       "2026-03-01 00:30:00",
     ]);
   });

@@ -58,7 +58,7 @@ describe("cradle backup, snapshots, ls, diff, restore, verify, forget", () => {
     const phone = join(home, "phone");
     makePhone(phone);
     expect(cradle(["backup"], home).code).toBe(2);
-    expect(cradle(["backup", "backup:/x"], home).stderr).toContain("not supported");
+    expect(cradle(["backup", "device:0000"], home).stderr).toContain("not supported");
     expect(cradle(["forget"], home).code).toBe(2);
     const pw = join(home, "pw");
     writeFileSync(pw, "secret\n");

@@ -10,7 +10,7 @@
  * snapshot ever uses. The last good snapshot is never touched.
  */
 import { createHash } from "node:crypto";
-import { mkdir, open, readdir, readFile, stat, unlink } from "node:fs/promises";
+import { type FileHandle, mkdir, open, readdir, readFile, stat, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { syncDirectory, writeFileAtomic } from "../../adapters/shared/atomic-write.js";
 import { decodeJson, decodeObject, encodeJson, encodeObject } from "./codec.js";
@@ -32,6 +32,8 @@ export interface RepositoryOptions {
   beforeWrite?: (step: WriteStep, count: number) => void;
 }
 
+const OPEN_PACKS = 16;
+
 export const sha256 = (data: Uint8Array) => createHash("sha256").update(data).digest("hex");
 
 export class Repository {
@@ -41,6 +43,7 @@ export class Repository {
   readonly indexFiles = new Map<string, string[]>();
   private pack: PackWriter | undefined;
   private saving: Promise<void> = Promise.resolve();
+  private readonly handles = new Map<string, Promise<FileHandle>>();
   private pendingIds = new Set<string>();
   /** Packs written by this run and not yet in an index file. */
   private unindexed = new Map<string, PackedBlob[]>();
@@ -147,8 +150,8 @@ export class Repository {
 
   /** Reads a blob from a known place, checking it against its id. */
   async loadBlobAt(id: string, at: BlobLocation): Promise<Buffer> {
-    const handle = await open(this.paths.pack(at.pack), "r");
     try {
+      const handle = await this.packHandle(at.pack);
       const stored = Buffer.alloc(at.length);
       const { bytesRead } = await handle.read(stored, 0, at.length, at.offset);
       if (bytesRead !== at.length) throw new Error(`pack ${at.pack} is shorter than its index says`);
@@ -164,9 +167,33 @@ export class Repository {
           pack: at.pack,
         },
       );
-    } finally {
-      await handle.close();
     }
+  }
+
+  /** An open pack, kept among the last few used: a restore reads many blobs from each pack. */
+  private async packHandle(pack: string): Promise<FileHandle> {
+    const cached = this.handles.get(pack);
+    if (cached) {
+      this.handles.delete(pack);
+      this.handles.set(pack, cached);
+      return cached;
+    }
+    const opened = open(this.paths.pack(pack), "r");
+    this.handles.set(pack, opened);
+    if (this.handles.size > OPEN_PACKS) {
+      const [oldest, handle] = this.handles.entries().next().value as [string, Promise<FileHandle>];
+      this.handles.delete(oldest);
+      // Reads already started on it finish first: close only after they had their turn.
+      setTimeout(() => handle.then((h) => h.close()).catch(() => undefined), 1000).unref();
+    }
+    return opened;
+  }
+
+  /** Closes the packs kept open for reading. */
+  async close(): Promise<void> {
+    const handles = [...this.handles.values()];
+    this.handles.clear();
+    for (const handle of handles) await handle.then((h) => h.close()).catch(() => undefined);
   }
 
   /** Writes the pending pack and an index file for every pack this run wrote. */

@@ -21,8 +21,10 @@ export const backupCommand: Command = {
   usage: "cradle backup SOURCE [--repo DIR] [--encrypt] [--password-file FILE] [--json]",
   summary: "take a versioned, deduplicated snapshot of a device",
   help: `SOURCE is ios:DIR, an iOS home tree laid out like /var/mobile (what "cradle device create"
-makes). backup:DIR (a Finder backup folder) and live devices are not supported yet.
-Caches, tmp and media synced from a computer are left out, as Apple's backups leave them out.
+makes), or backup:DIR, a Finder/iTunes/idevicebackup2 backup folder (an encrypted one is opened
+with $CRADLE_BACKUP_PASSWORD; files its Manifest lists but that are missing are reported).
+Live devices are not supported yet. From ios:DIR, caches, tmp and media synced from a computer
+are left out, as Apple's backups leave them out.
 Files whose size, mtime and mode match the device's previous snapshot are not read again.
 The first backup creates the repository; it is encrypted (AES-256-GCM, scrypt) when a password
 is given ($CRADLE_PASSWORD, --password-file) or with --encrypt, which asks for one.

@@ -11,9 +11,11 @@ export const restoreCommand: Command = {
   usage: "cradle restore SNAP TARGET [--repo DIR] [--json]",
   summary: "write a snapshot back out, byte for byte",
   help: `TARGET is ios:DIR: the home tree as it was backed up, with modes and mtimes (files of app
-domains, which have no place in a home tree, are counted as skipped). backup:DIR (a Finder
-backup folder) is not supported yet. SNAP is an id, a unique prefix or "latest".
-Files are staged inside DIR and each is renamed into place whole; a failed restore removes what
+domains, which have no place in a home tree, are skipped), or backup:DIR: a Finder-compatible
+backup folder (Manifest.db, xx/fileID, Manifest.plist, Info.plist, Status.plist with
+SnapshotState finished), unencrypted. SNAP is an id, a unique prefix or "latest".
+Into ios:DIR, files are staged inside DIR and each is renamed into place whole; into backup:DIR,
+the folder is built beside DIR and renamed into place at the end. A failed restore removes what
 it staged. Paths that would leave DIR, links leading out of it, and symbolic links met on the
 way are refused before anything is written through them.
 
