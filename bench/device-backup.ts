@@ -60,8 +60,11 @@ async function main(): Promise<void> {
   let seed = 1;
   for (let i = 0; i < photos; i++) {
     const bytes = Buffer.alloc(kib * 1024);
-    for (let j = 0; j < bytes.length; j += 4)
-      bytes.writeUInt32LE((seed = (seed * 1103515245 + 12345) >>> 0), j);
+    // A linear congruential fill: incompressible enough, the same on every run.
+    for (let j = 0; j < bytes.length; j += 4) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      bytes.writeUInt32LE(seed, j);
+    }
     writeFileSync(join(roll, `IMG_${String(i).padStart(4, "0")}.JPG`), bytes);
   }
   const socket = join(tmp, "usbmuxd.sock");
