@@ -102,6 +102,7 @@ export class MobileBackup2Client {
           `${this.channel.peer} ended the backup without a finished Status.plist; ${target} was left as it was.`,
           { target },
         );
+      await folder.flush();
       await placeBackup(built, target);
       return { folder: target, filesReceived: folder.filesReceived, bytesReceived: folder.bytesReceived };
     } finally {

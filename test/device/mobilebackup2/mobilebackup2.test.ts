@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -10,7 +18,7 @@ import {
   sendProcessMessage,
 } from "../../../src/device/devicelink/messages.js";
 import { MobileBackup2Client } from "../../../src/device/mobilebackup2/client.js";
-import { PlistReal, parsePlistDict } from "../../../src/device/plist/index.js";
+import { buildBinaryPlist, PlistReal, parsePlistDict } from "../../../src/device/plist/index.js";
 import { socketPair } from "../socket-pair.js";
 import { type BackupPair, backupFiles, backupPair, homeFiles, makeHome } from "./backup-pair.js";
 
@@ -157,5 +165,16 @@ describe("mobilebackup2 client against a misbehaving device", () => {
     });
     await expect(client.backup({ dir: root, udid: "U" })).rejects.toThrow(/finished Status.plist/);
     expect(readdirSync(root)).toEqual([]);
+  });
+
+  it("refuses writes during a restore, which only reads the backup", async () => {
+    const root = scratch();
+    mkdirSync(join(root, "U"));
+    writeFileSync(join(root, "U", "Status.plist"), buildBinaryPlist({ SnapshotState: "finished" }));
+    const { client } = await scriptedDevice(async (device) => {
+      await device.send(["DLMessageRemoveItems", ["U/Status.plist"], {}, new PlistReal(0)]);
+    });
+    await expect(client.restore({ dir: root, udid: "U" })).rejects.toThrow(/during a restore/);
+    expect(existsSync(join(root, "U", "Status.plist"))).toBe(true);
   });
 });
