@@ -123,7 +123,8 @@ export function docsPage(env: Environment, sections: Section[], oldPage: string)
       `<!-- bench:${part} -->\n## ${DATA[part].title}\n\nNot run yet: \`npm run bench -- --only ${part}\`.\n<!-- /bench:${part} -->`
     );
   });
-  return `${HEAD}\n${parts.join("\n\n")}\n`;
+  const photos = oldSection(oldPage, "photos"); // written by bench/photos.ts
+  return `${HEAD}\n${[...parts, ...(photos ? [photos] : [])].join("\n\n")}\n`;
 }
 
 export const NOUNS = { contacts: ["contacts", "vCard"], calendars: ["events", ".ics"] } as const;

@@ -12,6 +12,7 @@ import { generateVdir } from "./generate.js";
 import { generateEventVdir } from "./generate-ics.js";
 import { BOTH_SIDES, type PartSpec, runPart } from "./part.js";
 import { hasGnuTime, vdirsyncerVersion } from "./peers.js";
+import { runPhotosBench, withPhotosSection } from "./photos.js";
 import { checkTable, resultTable } from "./table.js";
 
 /**
@@ -69,16 +70,17 @@ async function main(): Promise<number> {
     options: {
       contacts: { type: "string", default: "10000" },
       events: { type: "string", default: "20000" },
+      photos: { type: "string", default: "50000" },
       only: { type: "string" },
       "no-docs": { type: "boolean" },
     },
   });
   const only = values.only;
-  if (only !== undefined && only !== "contacts" && only !== "calendars")
-    throw new Error("--only must be contacts or calendars");
+  if (only !== undefined && only !== "contacts" && only !== "calendars" && only !== "photos")
+    throw new Error("--only must be contacts, calendars or photos");
   const parts: PartSpec[] = [];
-  if (only !== "calendars") parts.push(contactsPart(size(values.contacts, "contacts")));
-  if (only !== "contacts") parts.push(calendarsPart(size(values.events, "events")));
+  if (only === undefined || only === "contacts") parts.push(contactsPart(size(values.contacts, "contacts")));
+  if (only === undefined || only === "calendars") parts.push(calendarsPart(size(values.events, "events")));
   if (!existsSync(join(ROOT, "dist/cli/main.js")))
     throw new Error("dist/cli/main.js missing: run npm run build");
 
@@ -109,6 +111,13 @@ async function main(): Promise<number> {
     wrong ||= r.rows.some((row) => row.cradle.error || (row.cradle.check && !row.cradle.check.ok));
   }
 
+  let photos: { section: string; ok: boolean } | undefined;
+  if (only === undefined || only === "photos") {
+    photos = await runPhotosBench(ROOT, size(values.photos, "photos"), 200);
+    process.stdout.write(`\n${photos.section}\n`);
+    wrong ||= !photos.ok;
+  }
+
   if (!values["no-docs"]) {
     const env: Environment = {
       date: `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
@@ -120,7 +129,8 @@ async function main(): Promise<number> {
     const page = join(ROOT, "docs", "benchmarks.md");
     await mkdir(dirname(page), { recursive: true });
     const old = await readFile(page, "utf8").catch(() => "");
-    await writeFile(page, docsPage(env, sections, old));
+    const written = docsPage(env, sections, old);
+    await writeFile(page, photos ? withPhotosSection(written, photos.section) : written);
     log(`\nwrote ${page}`);
   }
   return wrong ? 1 : 0;
