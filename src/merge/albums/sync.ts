@@ -18,7 +18,7 @@ import type { SyncState } from "../../state/store.js";
 import type { Conflict } from "../conflict.js";
 import { SafetyRefusal } from "../errors.js";
 import type { Progress } from "../observe.js";
-import { checkGuards, checkSetup, type SyncReport } from "../sync.js";
+import { checkGuards, checkSetup, emptyReport, type SyncReport } from "../sync.js";
 import { diffSide } from "./diff.js";
 import { AlbumDocs, type Op, TREE } from "./docs.js";
 import { isEmptyPlan, planSide, type SidePlan } from "./plan.js";
@@ -44,16 +44,10 @@ export async function syncAlbums(options: AlbumsSyncOptions): Promise<SyncReport
   const albums = state.albums();
   const ids = endpoints.map((e) => state.endpointId(e.uri));
   const clients = clientIds(endpoints, options.prefer);
-  const report: SyncReport = {
-    dryRun: options.dryRun ?? false,
-    endpoints: endpoints.map((e) => ({ uri: e.uri, created: 0, updated: 0, deleted: 0, failed: 0 })),
-    conflicts: [],
-    textMerges: [],
-    resurrected: [],
-    merges: [],
-    skipped: [],
-    plan: [],
-  };
+  const report = emptyReport(
+    endpoints.map((e) => e.uri),
+    options.dryRun ?? false,
+  );
 
   const sides: SideRead[] = [];
   for (const [i, endpoint] of endpoints.entries()) {
