@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, normalize, sep } from "node:path";
 import type { AlbumsEndpoint, AlbumWrite, AlbumWriteResult, PhotoLibrary } from "../../../core/albums.js";
 import type { GuardVerdict } from "../../../core/endpoint.js";
+import { changeToken } from "../change-token.js";
 import { withPhotosDb } from "./open.js";
 import { readPhotosLibrary } from "./read.js";
 import { writePhotosAlbums } from "./write.js";
@@ -22,6 +23,11 @@ export abstract class PhotosSqliteEndpoint implements AlbumsEndpoint {
   ) {}
 
   abstract guard(): Promise<GuardVerdict>;
+
+  /** The database and its WAL, and the photo folders (two levels: DCIM/100APPLE, originals/0). */
+  async changeToken(): Promise<string> {
+    return changeToken(this.assetRoot, 2, [], [this.database, `${this.database}-wal`]);
+  }
 
   async read(): Promise<PhotoLibrary> {
     const listings = new Map<string, Set<string>>();
