@@ -1,19 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { showCommand } from "../../src/cli/commands/show.js";
 import { syncCommand } from "../../src/cli/commands/sync.js";
-import type { Output } from "../../src/cli/output.js";
 import { setup } from "../merge/albums/helpers.js";
-
-function captured(json: boolean) {
-  const printed: { value: unknown; text: string }[] = [];
-  const out: Output = {
-    json,
-    data: (value, text) => printed.push({ value, text: text() }),
-    progress: () => {},
-    done: () => {},
-  };
-  return { out, printed };
-}
+import { captured } from "../support/output.js";
 
 describe("cradle sync photos / show photos", () => {
   it("syncs a virtual iPhone's albums into folders and shows them as title, folder, count", async () => {
