@@ -129,8 +129,8 @@ export function docsPage(env: Environment, sections: Section[], oldPage: string)
       `<!-- bench:${part} -->\n## ${DATA[part].title}\n\nNot run yet: \`npm run bench -- --only ${part}\`.\n<!-- /bench:${part} -->`
     );
   });
-  // Parts with their own page writer (bench/backup.ts, bench/ios.ts) keep their sections.
-  const own = ["backup", "ios"].flatMap((part) => oldSection(oldPage, part) ?? []);
+  // Parts with their own page writer (bench/backup.ts, bench/ios.ts, bench/photos.ts) keep their sections.
+  const own = ["backup", "ios", "photos"].flatMap((part) => oldSection(oldPage, part) ?? []);
   return `${HEAD}\n${[...parts, ...own].join("\n\n")}\n`;
 }
 

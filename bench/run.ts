@@ -16,6 +16,7 @@ import { iosTable, runIosPart, withIosSection } from "./ios.js";
 import { medianOf } from "./median.js";
 import { BOTH_SIDES, type PartResult, type PartSpec, runPart } from "./part.js";
 import { hasGnuTime, vdirsyncerVersion } from "./peers.js";
+import { runPhotosBench, withPhotosSection } from "./photos.js";
 import { checkTable, resultTable } from "./table.js";
 
 /**
@@ -82,6 +83,7 @@ async function main(): Promise<number> {
     options: {
       contacts: { type: "string", default: "10000" },
       events: { type: "string", default: "20000" },
+      photos: { type: "string", default: "50000" },
       only: { type: "string" },
       repeat: { type: "string", default: "3" },
       "no-docs": { type: "boolean" },
@@ -92,8 +94,14 @@ async function main(): Promise<number> {
   if (only === "backup-chunking") return runChunkingBench(ROOT, size(values["backup-mib"], "backup-mib"));
   if (only === "backup")
     return runBackupBench(ROOT, size(values["backup-mib"], "backup-mib"), !values["no-docs"]);
-  if (only !== undefined && only !== "contacts" && only !== "calendars" && only !== "ios")
-    throw new Error("--only must be contacts, calendars, ios, backup or backup-chunking");
+  if (
+    only !== undefined &&
+    only !== "contacts" &&
+    only !== "calendars" &&
+    only !== "ios" &&
+    only !== "photos"
+  )
+    throw new Error("--only must be contacts, calendars, ios, photos, backup or backup-chunking");
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error("--repeat must be a positive integer");
   const parts: PartSpec[] = [];
@@ -151,6 +159,13 @@ async function main(): Promise<number> {
     wrong ||= ios.problems.length > 0;
   }
 
+  let photos: { section: string; ok: boolean } | undefined;
+  if (only === undefined || only === "photos") {
+    photos = await runPhotosBench(ROOT, size(values.photos, "photos"), 200);
+    process.stdout.write(`\n${photos.section}\n`);
+    wrong ||= !photos.ok;
+  }
+
   if (!values["no-docs"]) {
     const env: Environment = {
       date: `${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`,
@@ -162,8 +177,10 @@ async function main(): Promise<number> {
     const page = join(ROOT, "docs", "benchmarks.md");
     await mkdir(dirname(page), { recursive: true });
     const old = await readFile(page, "utf8").catch(() => "");
-    const withParts = docsPage(env, sections, old);
-    await writeFile(page, ios ? withIosSection(withParts, ios, env.date) : withParts);
+    let written = docsPage(env, sections, old);
+    if (ios) written = withIosSection(written, ios, env.date);
+    if (photos) written = withPhotosSection(written, photos.section);
+    await writeFile(page, written);
     log(`\nwrote ${page}`);
   }
   return wrong ? 1 : 0;

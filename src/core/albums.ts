@@ -91,6 +91,11 @@ export interface AlbumsEndpoint {
   /** False when the store has no order for folders and albums among their siblings (a folder tree). */
   readonly ordersNodes: boolean;
   guard(): Promise<GuardVerdict>;
+  /**
+   * A cheap token that changes whenever the albums may have changed (file and directory times),
+   * so an unchanged store is not read at all. Stores without one are read on every run.
+   */
+  changeToken?(): Promise<string>;
   read(): Promise<PhotoLibrary>;
   write(change: AlbumWrite): Promise<AlbumWriteResult>;
   /** Stores that can keep the sync's ids (ref) beside their own are told them after a sync. */

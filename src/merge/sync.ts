@@ -64,16 +64,7 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
   await checkGuards(endpoints);
   const uris = endpoints.map((e) => e.uri);
   const ids = uris.map((uri) => state.endpointId(uri));
-  const report: SyncReport = {
-    dryRun: options.dryRun ?? false,
-    endpoints: uris.map((uri) => ({ uri, created: 0, updated: 0, deleted: 0, failed: 0 })),
-    conflicts: [],
-    textMerges: [],
-    resurrected: [],
-    merges: [],
-    skipped: [],
-    plan: [],
-  };
+  const report = emptyReport(uris, options.dryRun ?? false);
 
   const observation = await observe(endpoints, ids, state, options.onProgress);
   for (const error of observation.unreadable)
@@ -118,6 +109,20 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
   const projections = await readBack(endpoints, outcomes);
   state.transaction(() => commitOutcome(state, ids, plans, outcomes, projections, run, report));
   return report;
+}
+
+/** A report with nothing done yet, one summary per endpoint. */
+export function emptyReport(uris: string[], dryRun: boolean): SyncReport {
+  return {
+    dryRun,
+    endpoints: uris.map((uri) => ({ uri, created: 0, updated: 0, deleted: 0, failed: 0 })),
+    conflicts: [],
+    textMerges: [],
+    resurrected: [],
+    merges: [],
+    skipped: [],
+    plan: [],
+  };
 }
 
 export function checkSetup(

@@ -6,6 +6,8 @@ export interface AlbumSide {
   view: string;
   hash: string;
   inSync: boolean;
+  /** The store's change token when the view was taken, if it has one. */
+  token?: string;
 }
 
 /** The album sync's SQL (tables in schema.ts). Writes go inside SyncState.transaction(). */
@@ -26,11 +28,13 @@ export class AlbumsState {
   }
 
   /** The hash of a side's last view, without inflating the view. */
-  sideHash(endpoint: number): { hash: string; inSync: boolean } | undefined {
-    const row = this.db.prepare("SELECT hash, in_sync FROM album_sides WHERE endpoint = ?").get(endpoint) as
-      | { hash: string; in_sync: number }
-      | undefined;
-    return row ? { hash: row.hash, inSync: row.in_sync === 1 } : undefined;
+  sideHash(endpoint: number): { hash: string; inSync: boolean; token?: string } | undefined {
+    const row = this.db
+      .prepare("SELECT hash, in_sync, token FROM album_sides WHERE endpoint = ?")
+      .get(endpoint) as { hash: string; in_sync: number; token: string | null } | undefined;
+    if (!row) return undefined;
+    const side = { hash: row.hash, inSync: row.in_sync === 1 };
+    return row.token === null ? side : { ...side, token: row.token };
   }
 
   sideView(endpoint: number): string | undefined {
@@ -42,8 +46,10 @@ export class AlbumsState {
 
   saveSide(endpoint: number, side: AlbumSide): void {
     this.db
-      .prepare("INSERT OR REPLACE INTO album_sides (endpoint, view, hash, in_sync) VALUES (?, ?, ?, ?)")
-      .run(endpoint, deflateRawSync(side.view), side.hash, side.inSync ? 1 : 0);
+      .prepare(
+        "INSERT OR REPLACE INTO album_sides (endpoint, view, hash, in_sync, token) VALUES (?, ?, ?, ?, ?)",
+      )
+      .run(endpoint, deflateRawSync(side.view), side.hash, side.inSync ? 1 : 0, side.token ?? null);
   }
 
   /** The side's native folder/album id → node ref. */

@@ -21,7 +21,13 @@ export const SCHEMA_VERSION = 3;
  */
 const ALBUM_TABLES = `
 CREATE TABLE IF NOT EXISTS album_docs (name TEXT PRIMARY KEY, doc BLOB NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS album_sides (endpoint INTEGER PRIMARY KEY, view BLOB NOT NULL, hash TEXT NOT NULL, in_sync INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS album_sides (
+  endpoint INTEGER PRIMARY KEY,
+  view BLOB NOT NULL,
+  hash TEXT NOT NULL,
+  in_sync INTEGER NOT NULL,
+  token TEXT
+);
 CREATE TABLE IF NOT EXISTS album_nodes (
   endpoint INTEGER NOT NULL,
   native_id TEXT NOT NULL,

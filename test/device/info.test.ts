@@ -4,23 +4,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { deviceCommand } from "../../src/cli/commands/device.js";
-import type { Output } from "../../src/cli/output.js";
 import { createVirtualDevice } from "../../src/device/virtual/create.js";
 import { deviceInfo } from "../../src/device/virtual/info.js";
+import { captured } from "../support/output.js";
 
 const fresh = () => join(mkdtempSync(join(tmpdir(), "cradle-device-")), "phone");
-
-/** An Output that keeps what a command prints. */
-function captured(json: boolean) {
-  const printed: { value: unknown; text: string }[] = [];
-  const out: Output = {
-    json,
-    data: (value, text) => printed.push({ value, text: text() }),
-    progress: () => {},
-    done: () => {},
-  };
-  return { out, printed };
-}
 
 describe("cradle device info", () => {
   it("reports identity, counts per domain and the iCloud state the guard sees", () => {

@@ -6,8 +6,6 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import type { AlbumNode, PhotoAsset } from "../../core/albums.js";
 
-export type { AlbumNode, PhotoAsset, PhotoLibrary } from "../../core/albums.js";
-
 /**
  * An asset's fingerprint: the sha-256 of its bytes where the file can be read, because that
  * survives re-import under another name; otherwise what the store says about it (original name,

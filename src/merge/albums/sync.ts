@@ -18,7 +18,7 @@ import type { SyncState } from "../../state/store.js";
 import type { Conflict } from "../conflict.js";
 import { SafetyRefusal } from "../errors.js";
 import type { Progress } from "../observe.js";
-import { checkGuards, checkSetup, type SyncReport } from "../sync.js";
+import { checkGuards, checkSetup, emptyReport, type SyncReport } from "../sync.js";
 import { diffSide } from "./diff.js";
 import { AlbumDocs, type Op, TREE } from "./docs.js";
 import { isEmptyPlan, planSide, type SidePlan } from "./plan.js";
@@ -44,16 +44,15 @@ export async function syncAlbums(options: AlbumsSyncOptions): Promise<SyncReport
   const albums = state.albums();
   const ids = endpoints.map((e) => state.endpointId(e.uri));
   const clients = clientIds(endpoints, options.prefer);
-  const report: SyncReport = {
-    dryRun: options.dryRun ?? false,
-    endpoints: endpoints.map((e) => ({ uri: e.uri, created: 0, updated: 0, deleted: 0, failed: 0 })),
-    conflicts: [],
-    textMerges: [],
-    resurrected: [],
-    merges: [],
-    skipped: [],
-    plan: [],
-  };
+  const report = emptyReport(
+    endpoints.map((e) => e.uri),
+    options.dryRun ?? false,
+  );
+
+  // Every store unchanged since a run that left all of them in sync: nothing to read.
+  const tokens = await Promise.all(endpoints.map((e) => e.changeToken?.()));
+  const before = ids.map((id) => albums.sideHash(id));
+  if (tokens.every((t, i) => t !== undefined && before[i]?.inSync && before[i]?.token === t)) return report;
 
   const sides: SideRead[] = [];
   for (const [i, endpoint] of endpoints.entries()) {
@@ -69,10 +68,19 @@ export async function syncAlbums(options: AlbumsSyncOptions): Promise<SyncReport
     (id) => docs.get(TREE, "kind", id) !== undefined,
   );
   const json = sides.map((side) => viewJson(buildView(side), side.endpoint.ordersNodes));
-  const stored = ids.map((id) => albums.sideHash(id));
+  const stored = before;
   const changed = sides.map((_, i) => stored[i]?.hash !== hashText(json[i] as string));
   if (!changed.some(Boolean) && stored.every((s) => s?.inSync)) {
-    if (!options.dryRun) saveCaches(state, albums, sides, ids);
+    if (!options.dryRun)
+      state.transaction(() => {
+        saveCaches(albums, sides, ids, false);
+        sides.forEach((_, i) => {
+          const token = tokens[i];
+          const view = json[i] as string;
+          const side = { view, hash: hashText(view), inSync: true };
+          albums.saveSide(ids[i] as number, token === undefined ? side : { ...side, token });
+        });
+      });
     return report;
   }
 
@@ -124,16 +132,26 @@ export async function syncAlbums(options: AlbumsSyncOptions): Promise<SyncReport
       sides[i] = await reread(side, options.fingerprint, docs).catch(() => side);
     }
   }
-  for (const side of sides) await adopt(side);
+  const written = new Set<number>();
+  for (const [i, plan] of plans.entries()) if (plan && !isEmptyPlan(plan)) written.add(i);
+  for (const [i, side] of sides.entries()) if (await adopt(side)) written.add(i);
+  // A side Cradle wrote to gets the token of what it wrote; any other keeps the one it was read at.
+  for (const i of written) tokens[i] = await endpoints[i]?.changeToken?.();
   state.transaction(() => {
     sides.forEach((side, i) => {
       const id = ids[i] as number;
       const own = viewJson(side.view, side.endpoint.ordersNodes);
       const inSync = own === viewJson(target, side.endpoint.ordersNodes);
-      albums.saveSide(id, { view: own, hash: hashText(own), inSync });
+      const token = tokens[i];
+      albums.saveSide(id, {
+        view: own,
+        hash: hashText(own),
+        inSync,
+        ...(token === undefined ? {} : { token }),
+      });
       albums.replaceNodes(id, side.refOf);
     });
-    saveCaches(state, albums, sides, ids, true);
+    saveCaches(albums, sides, ids, true);
     for (const c of report.conflicts) state.logConflict(run, c);
     state.finishRun(run, { endpoints: report.endpoints, conflicts: report.conflicts.length });
   });
@@ -172,32 +190,24 @@ async function reread(side: SideRead, fingerprint: Fingerprinter, docs: AlbumDoc
   return again;
 }
 
-/** Tells a store that keeps the sync's ids which ref each of its nodes is. */
-async function adopt(side: SideRead): Promise<void> {
-  if (!side.endpoint.adopt || side.endpoint.readOnly) return;
+/** Tells a store that keeps the sync's ids which ref each of its nodes is; true if it had to. */
+async function adopt(side: SideRead): Promise<boolean> {
+  if (!side.endpoint.adopt || side.endpoint.readOnly) return false;
   const pending = new Map([...side.refOf].filter(([id, ref]) => id !== ref).map(([id, ref]) => [ref, id]));
-  if (pending.size === 0) return;
+  if (pending.size === 0) return false;
   await side.endpoint.adopt(pending);
   for (const [ref, id] of pending) {
     side.refOf.delete(id);
     side.refOf.set(ref, ref);
   }
+  return true;
 }
 
-function saveCaches(
-  state: SyncState,
-  albums: AlbumsState,
-  sides: SideRead[],
-  ids: number[],
-  inTransaction = false,
-) {
-  const save = () => {
-    sides.forEach((side, i) => {
-      if (side.hashed > 0 || inTransaction) albums.replaceAssets(ids[i] as number, side.assets);
-    });
-  };
-  if (inTransaction) save();
-  else if (sides.some((s) => s.hashed > 0)) state.transaction(save);
+/** Each side's fingerprint cache; `all` after a write (ids may have moved), else only where files were hashed. */
+function saveCaches(albums: AlbumsState, sides: SideRead[], ids: number[], all: boolean): void {
+  sides.forEach((side, i) => {
+    if (all || side.hashed > 0) albums.replaceAssets(ids[i] as number, side.assets);
+  });
 }
 
 /** Registers two sides set differently are conflicts; a delete met by an edit is a restore. */

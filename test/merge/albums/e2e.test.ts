@@ -181,3 +181,26 @@ describe("album sync and the iCloud guard", () => {
     expect(readdirSync(join(root, "pc"))).toEqual([]);
   });
 });
+
+describe("album sync safety", () => {
+  it("a dry run plans and writes nothing to the sides", async () => {
+    const { phone, pcs, state } = setup();
+    const pc = pcs[0] as string;
+    const report = await sync(state, [`ios:${phone}`, `albums:${pc}`], { dryRun: true });
+    expect(report.plan).toContain(`create album "Garden" on albums:${pc} (3 members)`);
+    expect(readdirSync(pc)).toEqual([]);
+  });
+
+  it("never reads a photo outside the media folder, whatever ZDIRECTORY says", async () => {
+    const { phone, pcs, state } = setup();
+    const pc = pcs[0] as string;
+    writeFileSync(join(phone, "..", "secret.JPG"), "not for the album");
+    onPhone(phone, (db) =>
+      db.prepare("UPDATE ZASSET SET ZDIRECTORY = '../..', ZFILENAME = 'secret.JPG' WHERE Z_PK = 9").run(),
+    );
+    const report = await sync(state, [`ios:${phone}`, `albums:${pc}`]);
+    expect(report.skipped.some((s) => /secret\.JPG|IMG_0009/.test(s.where))).toBe(true);
+    expect(readdirSync(join(pc, "Holidays"))).not.toContain("secret.JPG");
+    expect(media(join(pc, "Holidays"))).toEqual(["IMG_0010.JPG"]);
+  });
+});

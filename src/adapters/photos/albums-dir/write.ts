@@ -11,7 +11,8 @@ import { syncDirectory, writeFileAtomic } from "../../shared/atomic-write.js";
 import { uniqueName } from "./names.js";
 import { ALBUM_SIDECAR, FOLDER_SIDECAR, isMediaName, type Sidecar } from "./scan.js";
 
-export const TRASH = ".cradle-trash";
+/** Where files and albums that leave the library go; hidden, so the scan never sees it. */
+const TRASH = ".cradle-trash";
 
 export async function writeAlbumsDir(
   root: string,

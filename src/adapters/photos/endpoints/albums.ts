@@ -12,6 +12,7 @@ import {
   scanAlbumsDir,
 } from "../albums-dir/scan.js";
 import { writeAlbumsDir } from "../albums-dir/write.js";
+import { changeToken } from "../change-token.js";
 
 /**
  * `albums:DIR`, a folder library: each album is a directory named after it, folders are
@@ -32,6 +33,11 @@ export class PhotosAlbumsDirEndpoint implements AlbumsEndpoint {
 
   async guard(): Promise<GuardVerdict> {
     return { enabled: true };
+  }
+
+  /** Every album and folder directory and its sidecar. */
+  async changeToken(): Promise<string> {
+    return changeToken(this.dir, 64, [ALBUM_SIDECAR, FOLDER_SIDECAR]);
   }
 
   async read(): Promise<PhotoLibrary> {

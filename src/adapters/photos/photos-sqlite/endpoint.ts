@@ -1,7 +1,8 @@
-import { statSync } from "node:fs";
-import { isAbsolute, join, normalize, sep } from "node:path";
+import { readdirSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, normalize, sep } from "node:path";
 import type { AlbumsEndpoint, AlbumWrite, AlbumWriteResult, PhotoLibrary } from "../../../core/albums.js";
 import type { GuardVerdict } from "../../../core/endpoint.js";
+import { changeToken } from "../change-token.js";
 import { withPhotosDb } from "./open.js";
 import { readPhotosLibrary } from "./read.js";
 import { writePhotosAlbums } from "./write.js";
@@ -23,9 +24,17 @@ export abstract class PhotosSqliteEndpoint implements AlbumsEndpoint {
 
   abstract guard(): Promise<GuardVerdict>;
 
+  /** The database and its WAL, and the photo folders (two levels: DCIM/100APPLE, originals/0). */
+  async changeToken(): Promise<string> {
+    return changeToken(this.assetRoot, 2, [], [this.database, `${this.database}-wal`]);
+  }
+
   async read(): Promise<PhotoLibrary> {
+    const listings = new Map<string, Set<string>>();
     return withPhotosDb(this.database, "read", (db, schema) =>
-      readPhotosLibrary(db, schema, (directory, filename) => this.locate(directory, filename)),
+      readPhotosLibrary(db, schema, (directory, filename, modified) =>
+        this.locate(directory, filename, modified, listings),
+      ),
     );
   }
 
@@ -38,18 +47,34 @@ export abstract class PhotosSqliteEndpoint implements AlbumsEndpoint {
   /**
    * The file of an asset, only inside the asset folder: a ZDIRECTORY that is absolute (a
    * referenced file on another volume) or climbs out with ".." gives no path, so a crafted
-   * database can never make Cradle read or copy files elsewhere.
+   * database can never make Cradle read or copy files elsewhere. Photos rewrites an original only
+   * with a new ZMODIFICATIONDATE, so that date (with the path) is the token: no stat per photo,
+   * one directory listing per folder to notice a file that went missing.
    */
-  private locate(directory: string | null, filename: string | null): { path?: string; token: string } {
+  private locate(
+    directory: string | null,
+    filename: string | null,
+    modified: number | null,
+    listings: Map<string, Set<string>>,
+  ): { path?: string; token: string } {
     if (!directory || !filename || isAbsolute(directory) || filename.includes("/")) return { token: "none" };
     const relative = normalize(join(directory, filename));
     if (relative.startsWith(`..${sep}`) || relative === "..") return { token: "none" };
-    const path = join(this.assetRoot, relative);
-    try {
-      const s = statSync(path);
-      return { path, token: `${s.mtimeMs}:${s.size}:${s.ino}` };
-    } catch {
-      return { path, token: "missing" };
+    const folder = dirname(relative);
+    let names = listings.get(folder);
+    if (!names) {
+      names = new Set(listOrNothing(join(this.assetRoot, folder)));
+      listings.set(folder, names);
     }
+    const path = join(this.assetRoot, relative);
+    return { path, token: names.has(basename(relative)) ? `${relative}@${modified ?? 0}` : "missing" };
+  }
+}
+
+function listOrNothing(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
   }
 }

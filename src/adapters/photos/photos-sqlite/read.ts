@@ -13,6 +13,7 @@ import { AlbumKind, type PhotosSchema } from "./schema.js";
 export type LocateAsset = (
   directory: string | null,
   filename: string | null,
+  modified: number | null,
 ) => { path?: string; token: string };
 
 interface AlbumRow {
@@ -76,7 +77,7 @@ export function readPhotosLibrary(
 function readAssets(db: Database.Database, schema: PhotosSchema, locate: LocateAsset): PhotoAsset[] {
   const rows = db
     .prepare(
-      `SELECT a.Z_PK AS pk, a.ZDIRECTORY AS directory, a.ZFILENAME AS filename, a.ZDATECREATED AS created,
+      `SELECT a.Z_PK AS pk, a.ZDIRECTORY AS directory, a.ZFILENAME AS filename, a.ZDATECREATED AS created, a.ZMODIFICATIONDATE AS modified,
               a.ZWIDTH AS width, a.ZHEIGHT AS height, x.ZORIGINALFILENAME AS original, x.ZORIGINALFILESIZE AS size
        FROM ${schema.assetTable} a LEFT JOIN ZADDITIONALASSETATTRIBUTES x ON x.Z_PK = a.ZADDITIONALATTRIBUTES
        WHERE COALESCE(a.ZTRASHEDSTATE, 0) = 0`,
@@ -86,13 +87,14 @@ function readAssets(db: Database.Database, schema: PhotosSchema, locate: LocateA
     directory: string | null;
     filename: string | null;
     created: number | null;
+    modified: number | null;
     width: number | null;
     height: number | null;
     original: string | null;
     size: number | null;
   }[];
   return rows.map((r) => {
-    const where = locate(r.directory, r.filename);
+    const where = locate(r.directory, r.filename, r.modified);
     const asset: PhotoAsset = { id: String(r.pk), token: where.token, name: r.original ?? r.filename ?? "" };
     if (where.path) asset.path = where.path;
     if (r.created !== null) asset.created = fromCoreDataSeconds(r.created).getTime();
