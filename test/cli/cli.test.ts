@@ -207,6 +207,12 @@ describe("cradle CLI (run npm run build first)", () => {
     expect(demo.stdout).toMatch(
       /merged "Team stand-up" field by field: .*iphone changed LOCATION, EXDATE .*; .*calendar changed DESCRIPTION/,
     );
+    expect(demo.stdout).toMatch(
+      /merged "Family 2024" field by field: .*iphone changed members; .*albums changed title/,
+    );
+    // The photo the iPhone added lands in the album the computer renamed: two photos, not one.
+    const family = join(home, "cradle-demo", "albums", "Trips", "2024", "Family 2024");
+    expect(readdirSync(family).filter((name) => name.endsWith(".JPG"))).toHaveLength(2);
     expect(
       existsSync(join(home, "cradle-demo", "iphone", "Library", "AddressBook", "AddressBook.sqlitedb")),
     ).toBe(true);

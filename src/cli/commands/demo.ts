@@ -2,16 +2,17 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { runCalendarsDemo } from "../../demo/calendars-demo.js";
 import { runContactsDemo } from "../../demo/contacts-demo.js";
+import { runPhotosDemo } from "../../demo/photos-demo.js";
 import { asUsage } from "../args.js";
 import { type Command, EXIT_STATUS } from "../command.js";
 import { describeSync } from "./sync.js";
 
 export const demoCommand: Command = {
   usage: "cradle demo [--dir DIR] [--json]",
-  summary: "sync sample contacts and events between a virtual iPhone and a computer side, and explain it",
+  summary: "sync sample contacts, events and albums between a virtual iPhone and a computer, and explain it",
   help: `Creates DIR (default ./cradle-demo, replaced if it exists) with a virtual iPhone (its
-AddressBook.sqlitedb and Calendar.sqlitedb in the iOS schemas) and a computer side (vdirs)
-holding sample contacts and events, syncs them, edits both sides, syncs again and tells in
+AddressBook.sqlitedb, Calendar.sqlitedb and Photos.sqlite in the iOS schemas) and a computer side
+(vdirs and a folder library) holding sample contacts, events and albums, syncs them, edits both sides, syncs again and tells in
 words what merged and what conflicted. Its state stays inside DIR.
 
 ${EXIT_STATUS}`,
@@ -20,7 +21,11 @@ ${EXIT_STATUS}`,
       parseArgs({ args, options: { dir: { type: "string" }, json: { type: "boolean" } } }),
     );
     const dir = resolve(values.dir ?? "cradle-demo");
-    const steps = [...(await runContactsDemo(dir)), ...(await runCalendarsDemo(dir))];
+    const steps = [
+      ...(await runContactsDemo(dir)),
+      ...(await runCalendarsDemo(dir)),
+      ...(await runPhotosDemo(dir)),
+    ];
     out.data(steps, () =>
       steps
         .map((s, i) => {
