@@ -58,7 +58,12 @@ describe("cradle backup, snapshots, ls, diff, restore, verify, forget", () => {
     const phone = join(home, "phone");
     makePhone(phone);
     expect(cradle(["backup"], home).code).toBe(2);
-    expect(cradle(["backup", "device:0000"], home).stderr).toContain("not supported");
+    const elsewhere = await tempDir("cli-backup-no-device");
+    const noDevice = cradle(["backup", "device:0000"], elsewhere, {
+      USBMUXD_SOCKET_ADDRESS: `UNIX:${join(elsewhere, "no-usbmuxd.sock")}`,
+    });
+    expect(noDevice.code).toBe(1);
+    expect(noDevice.stderr).toMatch(/usbmuxd/);
     expect(cradle(["forget"], home).code).toBe(2);
     const pw = join(home, "pw");
     writeFileSync(pw, "secret\n");

@@ -22,8 +22,9 @@ export const backupCommand: Command = {
   summary: "take a versioned, deduplicated snapshot of a device",
   help: `SOURCE is ios:DIR, an iOS home tree laid out like /var/mobile (what "cradle device create"
 makes), or backup:DIR, a Finder/iTunes/idevicebackup2 backup folder (an encrypted one is opened
-with $CRADLE_BACKUP_PASSWORD; files its Manifest lists but that are missing are reported).
-Live devices are not supported yet. From ios:DIR, caches, tmp and media synced from a computer
+with $CRADLE_BACKUP_PASSWORD; files its Manifest lists but that are missing are reported), or
+device:UDID, a paired device on USB (see "cradle devices"), which backs itself up over
+mobilebackup2 into a staging folder in the temp dir first. From ios:DIR, caches, tmp and media synced from a computer
 are left out, as Apple's backups leave them out.
 Files whose size, mtime and mode match the device's previous snapshot are not read again.
 The first backup creates the repository; it is encrypted (AES-256-GCM, scrypt) when a password
@@ -42,7 +43,9 @@ ${EXIT_STATUS}`,
     if (positionals.length !== 1) throw new UsageError("backup takes exactly one SOURCE, e.g. ios:./phone.");
     const source = openSource(positionals[0] as string);
     const repo = await openOrCreate(values, values.encrypt === true);
-    const summary = await backup({ repo, source, onProgress: transferProgress(out, "backup") });
+    const summary = await backup({ repo, source, onProgress: transferProgress(out, "backup") }).finally(() =>
+      source.close?.(),
+    );
     out.done();
     const s = summary.snapshot;
     out.data({ type: "summary", ...summary, repo: repo.root }, () =>
