@@ -5,7 +5,8 @@
 import { Readable } from "node:stream";
 import { assertSafeRelativePath } from "./domains.js";
 import type { Repository } from "./repository/repository.js";
-import { loadTree, type Snapshot, type SnapshotEntry } from "./snapshot.js";
+import { loadTree, type Snapshot } from "./snapshot.js";
+import { snapshotContent } from "./sources/snapshot.js";
 import type { RestoreTarget } from "./tree.js";
 
 export interface RestoreProgress {
@@ -49,7 +50,14 @@ export async function restore(options: {
     for (const entry of entries) {
       await target.put(
         entry,
-        entry.kind === "file" ? Readable.from(chunksOf(repo, entry, progress, onProgress)) : undefined,
+        entry.kind === "file"
+          ? Readable.from(
+              snapshotContent(repo, entry, (chunk) => {
+                progress.bytes += chunk.length;
+                onProgress?.(progress);
+              }),
+            )
+          : undefined,
       );
       progress.files++;
       onProgress?.(progress);
@@ -68,18 +76,4 @@ export async function restore(options: {
     bytes: progress.bytes,
     seconds: (performance.now() - started) / 1000,
   };
-}
-
-async function* chunksOf(
-  repo: Repository,
-  entry: SnapshotEntry,
-  progress: RestoreProgress,
-  onProgress?: (p: RestoreProgress) => void,
-): AsyncGenerator<Buffer> {
-  for (const id of entry.chunks ?? []) {
-    const chunk = await repo.loadBlob(id);
-    progress.bytes += chunk.length;
-    onProgress?.(progress);
-    yield chunk;
-  }
 }

@@ -33,6 +33,23 @@ async function encryptedPhoneBackup() {
 }
 
 describe("cradle extract", () => {
+  it("extracts from a snapshot of the repository (SNAP = latest or an id prefix)", () => {
+    const root = mkdtempSync(join(tmpdir(), "cradle-cli-extract-snap-"));
+    const env = { CRADLE_HOME: join(root, "home"), CRADLE_REPO: "", CRADLE_PASSWORD: "" };
+    expect(cradle(["device", "create", join(root, "phone"), "--sample", "5"], env).code).toBe(0);
+    expect(cradle(["backup", `ios:${join(root, "phone")}`], env).code).toBe(0);
+    const [snapshot] = JSON.parse(cradle(["snapshots", "--json"], env).stdout) as { id: string }[];
+    const contacts = cradle(["extract", "latest", "contacts", "--to", join(root, "contacts"), "--json"], env);
+    expect(contacts.code, contacts.stderr).toBe(0);
+    expect(JSON.parse(contacts.stdout)).toMatchObject({ kind: "contacts", files: 5, errors: [] });
+    expect(readdirSync(join(root, "contacts")).filter((n) => n.endsWith(".vcf"))).toHaveLength(5);
+    const prefix = snapshot?.id.slice(0, 8) as string;
+    const photos = cradle(["extract", prefix, "photos", "--to", join(root, "photos"), "--json"], env);
+    expect(photos.code, photos.stderr).toBe(0);
+    expect(JSON.parse(photos.stdout)).toMatchObject({ kind: "photos", files: 12 });
+    expect(cradle(["extract", "nosuch", "photos", "--to", join(root, "x")], env).code).toBe(1);
+  });
+
   it("extracts messages from an encrypted backup with the password from a file, --json", async () => {
     const root = await encryptedPhoneBackup();
     writeFileSync(join(root, "pw"), "s3cret\n");

@@ -8,4 +8,9 @@
 export { type DeviceFiles, homeTreeFiles, sourceFiles } from "./device-files.js";
 export { ExtractError } from "./errors.js";
 export { EXTRACT_KINDS, type ExtractKind, type ExtractResult, extract } from "./extract.js";
-export { type OpenedFiles, type OpenFilesOptions, openDeviceFiles } from "./open.js";
+export {
+  type OpenedFiles,
+  type OpenFilesOptions,
+  openDeviceFiles,
+  openSnapshotFiles,
+} from "./open.js";

@@ -1,11 +1,14 @@
 /**
- * SOURCE → DeviceFiles for extract: `ios:DIR` (a home tree) or `backup:DIR` (a Finder backup
- * folder, encrypted or not). A scheme table, so a repository snapshot is one more line.
+ * SOURCE → DeviceFiles for extract: `ios:DIR` (a home tree), `backup:DIR` (a Finder backup
+ * folder, encrypted or not), or a snapshot of the repository.
  */
 import { resolve } from "node:path";
 import { isEncrypted, readManifestPlist } from "../../adapters/backup-folder/plists.js";
 import { UsageError } from "../../core/errors.js";
+import { findSnapshot } from "../find-snapshot.js";
 import { BackupFolderSource } from "../ios-backup/folder-source.js";
+import type { Repository } from "../repository/repository.js";
+import { SnapshotSource } from "../sources/snapshot.js";
 import { type DeviceFiles, homeTreeFiles, sourceFiles } from "./device-files.js";
 
 export interface OpenedFiles {
@@ -29,6 +32,12 @@ const OPENERS: Record<string, Opener> = {
     return { files: sourceFiles(source), close: () => source.close() };
   },
 };
+
+/** SNAP (an id, a unique prefix, or "latest") of `repo`; close() closes the repository. */
+export async function openSnapshotFiles(repo: Repository, name: string): Promise<OpenedFiles> {
+  const snapshot = await findSnapshot(repo, name);
+  return { files: sourceFiles(new SnapshotSource(repo, snapshot)), close: () => repo.close() };
+}
 
 export async function openDeviceFiles(spec: string, options: OpenFilesOptions = {}): Promise<OpenedFiles> {
   const colon = spec.indexOf(":");
