@@ -46,13 +46,12 @@ export function makePhone(dir: string, seed = "phone"): void {
   writeIn(dir, "Library/Caches/com.apple.cache/blob", "rebuildable");
   writeIn(dir, "tmp/scratch", "temporary");
   symlinkSync("../Preferences/com.example.app1.plist", join(dir, "Library/Preferences/link.plist"));
-  const sms = join(dir, "Library/SMS/sms.db");
-  mkdirSync(dirname(sms), { recursive: true });
-  const db = new Database(sms);
-  db.exec("CREATE TABLE message (ROWID INTEGER PRIMARY KEY, text TEXT, date INTEGER)");
-  const insert = db.prepare("INSERT INTO message (text, date) VALUES (?, ?)");
+  // A few thousand more messages, so that sms.db spans many pages, as a real one does.
+  const db = new Database(join(dir, "Library/SMS/sms.db"));
+  const insert = db.prepare("INSERT INTO message (guid, text, date) VALUES (?, ?, ?)");
   db.transaction(() => {
-    for (let i = 0; i < 3000; i++) insert.run(`message ${i} ${randomBytes(40).toString("hex")}`, i);
+    for (let i = 0; i < 3000; i++)
+      insert.run(`BULK-${i}`, `message ${i} ${randomBytes(40).toString("hex")}`, i);
   })();
   db.close();
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { BackupFolderTarget, createBackupEncrypter } from "../../src/backup/ios-backup/index.js";
-import { makeSmsDb } from "../backup/extract/make-sms-db.js";
+import { makeSmsDb } from "../../src/device/virtual/sms-db.js";
 import { exportItems, homeItems } from "../backup/ios-backup/trees.js";
 
 /** Runs the built CLI (npm test builds before it runs vitest), as a user would. */

@@ -33,6 +33,7 @@ export const deviceCommand: Command = {
   ${"".padEnd(42)}Calendars or Photos on, and cable sync of those is refused
   ${DEVICE_PATHS.lockdownValues.padEnd(42)}UDID, name (--name, default "Cradle iPhone"), iPhone15,2, iOS 18.1
   ${DEVICE_PATHS.photos.padEnd(42)}12 photos (Media/DCIM/100APPLE) in 3 albums, 2 folders
+  ${DEVICE_PATHS.messages.padEnd(42)}8 messages in 3 chats, for "cradle extract ... messages"
 
 info shows a device folder's identity, the records per domain and which domains iCloud syncs.
 DIR may also be written ios:DIR. With device:UDID it asks a paired device over usbmuxd instead.
@@ -132,6 +133,7 @@ function describeCreated(d: CreatedDevice): string {
     `  ${d.contacts} contacts in ${DEVICE_PATHS.addressBook}`,
     `  ${d.events} events in ${DEVICE_PATHS.calendar}`,
     `  ${d.photos} photos in ${d.albums} albums in ${DEVICE_PATHS.photos}`,
+    `  ${d.messages} messages in ${DEVICE_PATHS.messages}`,
     `  iCloud syncs: ${syncedBy(d.icloud)}`,
     `Sync it with: cradle sync contacts|calendars ios:${d.dir} vdir:DIR`,
   ].join("\n");

@@ -20,6 +20,7 @@ import { writeVirtualPhotos } from "./photos.js";
 import { seededRandom } from "./random.js";
 import { sampleContacts } from "./sample-contacts.js";
 import { sampleEvents } from "./sample-events.js";
+import { writeSampleMessages } from "./sms-db.js";
 
 export const DEVICE_DOMAINS: readonly Domain[] = ["contacts", "calendars", "photos"];
 export const DEFAULT_SAMPLE = 20;
@@ -55,6 +56,8 @@ export interface CreatedDevice {
   events: number;
   photos: number;
   albums: number;
+  /** Messages in Library/SMS/sms.db (not a sync domain: `cradle extract` reads them). */
+  messages: number;
   icloud: Record<Domain, boolean>;
   /** Paths written, relative to dir. */
   files: string[];
@@ -102,8 +105,16 @@ export function createVirtualDevice(dirArg: string, options: CreateDeviceOptions
   const identity = deviceIdentity(seed, name, seededRandom(seed, "identity"));
   const contacts = sampleContacts(seededRandom(seed, "contacts"), sample);
   const events = sampleEvents(seededRandom(seed, "events"), eventCount);
-  const stores: DeviceStore[] = ["lockdownValues", "addressBook", "calendar", "accounts", "photos"];
+  const stores: DeviceStore[] = [
+    "lockdownValues",
+    "addressBook",
+    "calendar",
+    "accounts",
+    "photos",
+    "messages",
+  ];
   let photos = { photos: 0, albums: 0 };
+  let messages = 0;
   try {
     for (const store of stores) mkdirSync(dirname(devicePath(dir, store)), { recursive: true });
     writeFileSync(devicePath(dir, "lockdownValues"), lockdownPlist(identity));
@@ -128,6 +139,7 @@ export function createVirtualDevice(dirArg: string, options: CreateDeviceOptions
       random: seededRandom(seed, "photos"),
       createdAt: DEVICE_EPOCH,
     });
+    messages = writeSampleMessages(devicePath(dir, "messages"), DEVICE_EPOCH);
   } catch (error) {
     // Leave no half-made device behind.
     if (existed)
@@ -147,6 +159,7 @@ export function createVirtualDevice(dirArg: string, options: CreateDeviceOptions
     contacts: contacts.length,
     events: events.length,
     ...photos,
+    messages,
     icloud: Object.fromEntries(DEVICE_DOMAINS.map((d) => [d, icloud.includes(d)])) as Record<Domain, boolean>,
     files: stores.map((s) => DEVICE_PATHS[s]),
   };

@@ -6,6 +6,7 @@ export const DEVICE_PATHS = {
   accounts: "Library/Accounts/Accounts3.sqlite",
   calendar: "Library/Calendar/Calendar.sqlitedb",
   photos: "Media/PhotoData/Photos.sqlite",
+  messages: "Library/SMS/sms.db",
   /**
    * On a device lockdownd keeps these values outside /var/mobile (in /var/root/Library/Lockdown);
    * the virtual iPhone keeps them inside its home so that one folder is the whole device.

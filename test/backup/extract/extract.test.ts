@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,8 +11,9 @@ import {
   createBackupEncrypter,
 } from "../../../src/backup/ios-backup/index.js";
 import { createVirtualDevice } from "../../../src/device/virtual/create.js";
+import { devicePath } from "../../../src/device/virtual/layout.js";
+import { attributedBody, makeSmsDb } from "../../../src/device/virtual/sms-db.js";
 import { exportItems, homeItems } from "../ios-backup/trees.js";
-import { attributedBody, makeSmsDb } from "./make-sms-db.js";
 
 const tempRoot = () => mkdtempSync(join(tmpdir(), "cradle-extract-test-"));
 const at = (iso: string) => new Date(iso);
@@ -178,6 +179,7 @@ describe("extract: refusals", () => {
     const root = tempRoot();
     const home = join(root, "device");
     createVirtualDevice(home, { sample: 1, seed: "extract" });
+    rmSync(devicePath(home, "messages"));
     await expect(extract(homeTreeFiles(home), "messages", join(root, "m"))).rejects.toThrow(
       /holds no Library\/SMS\/sms.db/,
     );

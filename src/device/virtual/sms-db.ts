@@ -1,7 +1,8 @@
 /**
- * Test helper: a small sms.db with the iOS tables and columns extract reads (the column names
- * and types of iOS's message, handle, chat, attachment and join tables; other columns left out).
- * Messages are given as literals; dates are Apple nanoseconds unless `seconds` says otherwise.
+ * A small sms.db with the iOS tables and columns Messages keeps and extract reads (the column
+ * names and types of iOS's message, handle, chat, attachment and join tables; other columns left
+ * out). The virtual iPhone's messages and the tests' cases are written through it. Dates are
+ * Apple nanoseconds unless `seconds` says otherwise (iOS 10 and earlier).
  */
 import Database from "better-sqlite3";
 
@@ -140,4 +141,45 @@ export function makeSmsDb(path: string, chats: SmsChat[], messages: SmsMessage[]
   } finally {
     db.close();
   }
+}
+
+const SAMPLE_CHATS: SmsChat[] = [
+  { identifier: "+4915112345678", service: "iMessage", handles: ["+4915112345678"] },
+  { identifier: "+12025550143", service: "SMS", handles: ["+12025550143"] },
+  {
+    identifier: "chat493021",
+    service: "iMessage",
+    displayName: "Garden club",
+    handles: ["+4917055500199", "lena@example.org"],
+  },
+];
+
+const SAMPLE_LINES: [chat: number, from: string, text: string][] = [
+  [0, "+4915112345678", "Are we still on for Saturday?"],
+  [0, "me", "Yes! 10:00 at the market."],
+  [0, "+4915112345678", "Perfect, see you there 🌞"],
+  [1, "+12025550143", "Your table for 4 is confirmed for 7:30 pm."],
+  [1, "me", "Thanks, see you then."],
+  [2, "lena@example.org", "The tomatoes are ready to pick."],
+  [2, "+4917055500199", "I'll bring baskets."],
+  [2, "me", "Great, I'll bring coffee."],
+];
+
+/**
+ * The virtual iPhone's messages: three chats (an iMessage, an SMS, a group), some bodies kept only
+ * in attributedBody as newer iOS keeps them; one message a day from `start`. Returns the count.
+ */
+export function writeSampleMessages(path: string, start: Date): number {
+  const day = 86_400_000;
+  makeSmsDb(
+    path,
+    SAMPLE_CHATS,
+    SAMPLE_LINES.map(([chat, from, text], i) => ({
+      chat,
+      from,
+      ...(i % 3 === 2 ? { attributedText: text } : { text }),
+      date: new Date(start.getTime() + i * day),
+    })),
+  );
+  return SAMPLE_LINES.length;
 }
