@@ -123,21 +123,22 @@ export class SyncState {
   }
 
   placement(endpoint: number, nativeId: string): Placement | undefined {
-    const row = this.sql(
-      "SELECT native_id, record, token, hash, reflects FROM placements WHERE endpoint = ? AND native_id = ?",
-    )
-      .raw()
-      .get(endpoint, nativeId) as PlacementRow | undefined;
-    return row && placementOf(row);
+    return this.onePlacement("placements WHERE endpoint = ? AND native_id = ?", endpoint, nativeId);
   }
 
   /** Where a record is placed on an endpoint (one item at most). */
   placementOfRecord(endpoint: number, record: number): Placement | undefined {
-    const row = this.sql(
-      "SELECT native_id, record, token, hash, reflects FROM placements INDEXED BY placements_record WHERE record = ? AND endpoint = ?",
-    )
+    return this.onePlacement(
+      "placements INDEXED BY placements_record WHERE record = ? AND endpoint = ?",
+      record,
+      endpoint,
+    );
+  }
+
+  private onePlacement(where: string, ...params: (string | number)[]): Placement | undefined {
+    const row = this.sql(`SELECT native_id, record, token, hash, reflects FROM ${where}`)
       .raw()
-      .get(record, endpoint) as PlacementRow | undefined;
+      .get(...params) as PlacementRow | undefined;
     return row && placementOf(row);
   }
 

@@ -214,6 +214,15 @@ async function withDoc(base: Fields) {
   return { merged: first.merged, doc: first.doc };
 }
 
+/** One changed side per patch, each its own endpoint, modified at the given time. */
+function changedSides(base: Fields, patches: [Patch, number][]) {
+  return patches.map(([p, modified], i) => ({
+    endpoint: `memory:s${i}`,
+    fields: applyPatch(base, p),
+    modified,
+  }));
+}
+
 /** Patches touching disjoint paths, so that each field is changed by one side only. */
 function disjoint(patches: Patch[]): Patch[] {
   return patches.map((patch, side) => patch.map((op, i) => (i % patches.length === side ? op : "keep")));
@@ -258,11 +267,7 @@ describe("merge laws: mergeRecord()", () => {
         fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
         async (start, patches, preferred) => {
           const { merged: base, doc } = await withDoc(start);
-          const sides = patches.map(([p, modified], i) => ({
-            endpoint: `memory:s${i}`,
-            fields: applyPatch(base, p),
-            modified,
-          }));
+          const sides = changedSides(base, patches);
           const prefer = preferred === undefined ? undefined : `memory:s${preferred}`;
           const input = { uid: "U", label: "U", base, policy: { prefer }, changed: sides };
           const fast = await mergeRecord({ ...input, doc: undefined });
@@ -285,11 +290,7 @@ describe("merge laws: mergeRecord()", () => {
         fc.boolean(),
         async (start, patches, useDoc) => {
           const { merged: base, doc } = await withDoc(start);
-          const sides = patches.map(([p, modified], i) => ({
-            endpoint: `memory:s${i}`,
-            fields: applyPatch(base, p),
-            modified,
-          }));
+          const sides = changedSides(base, patches);
           const input = { uid: "U", label: "U", base, policy: {}, doc: useDoc ? doc : undefined };
           const forward = await mergeRecord({ ...input, changed: sides });
           const backward = await mergeRecord({ ...input, changed: [...sides].reverse() });

@@ -62,7 +62,7 @@ export class VdirEndpoint<Meta> implements Endpoint {
   }
 
   async list(): Promise<Listed[]> {
-    const listed = await this.store.list();
+    const listed = this.store.list();
     this.listed = new Set(listed.map((l) => l.id));
     return listed;
   }

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { syncDirectory, writeFileAtomic } from "./atomic-write.js";
-import { fileTokens } from "./file-tokens.js";
 
 /** Files written at once: enough to keep the disk and libuv's thread pool busy. */
 const WRITE_CONCURRENCY = 16;
@@ -20,8 +19,11 @@ export class VdirStore {
     readonly extension: string,
   ) {}
 
-  /** Every item file with its change token: mtime (to the microsecond), size and inode. */
-  async list(): Promise<{ id: string; token: string }[]> {
+  /**
+   * Every item file with its change token: mtime (to the microsecond), size and inode.
+   * Synchronous stats in a loop beat ten thousand concurrent promises, in time and in memory.
+   */
+  list(): { id: string; token: string }[] {
     let names: string[];
     try {
       names = readdirSync(this.dir);
@@ -29,13 +31,16 @@ export class VdirStore {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
       throw error;
     }
-    const items = names.filter((id) => id.endsWith(this.extension) && !id.startsWith("."));
-    const [ids, tokens, mtimes] = await fileTokens(this.dir, items);
+    const listed: { id: string; token: string }[] = [];
     this.mtimes.clear();
-    return ids.map((id, i) => {
-      this.mtimes.set(id, mtimes[i] as number);
-      return { id, token: tokens[i] as string };
-    });
+    for (const id of names) {
+      if (!id.endsWith(this.extension) || id.startsWith(".")) continue;
+      const s = statSync(join(this.dir, id), { throwIfNoEntry: false });
+      if (!s?.isFile()) continue;
+      this.mtimes.set(id, s.mtimeMs);
+      listed.push({ id, token: `${s.mtimeMs}-${s.size}-${s.ino}` });
+    }
+    return listed;
   }
 
   /** When the item last changed, as listed (ms since the epoch). */
