@@ -5,9 +5,9 @@
  * back. PEM bytes travel as <data>. The private keys in it are secrets: mode 0600, never logged.
  */
 import { createPublicKey, generateKeyPairSync, type KeyObject, randomUUID } from "node:crypto";
-import { build } from "plist";
 import { PairingError } from "../errors.js";
-import { parsePlistBytes } from "../plist-service.js";
+import { buildXmlPlist } from "../plist/index.js";
+import { type PlistValue, parsePlistBytes } from "../plist-service.js";
 import { buildCertificate, pem } from "./x509.js";
 
 export interface PairRecord {
@@ -79,7 +79,7 @@ export function pairRequestRecord(record: PairRecord): Record<string, Buffer | s
 
 export function encodePairRecord(record: PairRecord): Buffer {
   const entries = Object.entries(record).filter(([, value]) => value !== undefined);
-  return Buffer.from(build(Object.fromEntries(entries)), "utf8");
+  return Buffer.from(buildXmlPlist(Object.fromEntries(entries) as PlistValue), "utf8");
 }
 
 /** Reads a stored record (XML or binary plist); `source` names where it came from in errors. */
