@@ -98,11 +98,6 @@ export async function readPlistDict(
   return value;
 }
 
-/** A plist in either encoding; a DeviceProtocolError-free shorthand kept for stored records. */
-export function parsePlistBytes(bytes: Uint8Array): PlistValue {
-  return parsePlist(bytes);
-}
-
 /** One connection speaking framed plists in one encoding (notification_proxy, DeviceLink). */
 export class PlistChannel {
   constructor(

@@ -9,8 +9,8 @@
 import { createPublicKey, type KeyObject, randomBytes, randomUUID, X509Certificate } from "node:crypto";
 import type { DeviceConnection } from "../connection.js";
 import { isRecordId, type PairRecordStore } from "../pairing/record-store.js";
-import { buildXmlPlist } from "../plist/index.js";
-import { type PlistValue, parsePlistBytes, readPlistDict, writePlistMessage } from "../plist-service.js";
+import { buildXmlPlist, parsePlist } from "../plist/index.js";
+import { type PlistValue, readPlistDict, writePlistMessage } from "../plist-service.js";
 import type { VirtualService } from "../service.js";
 import { overTls, skipTlsRecords, startTls, type TlsCredentials, type TlsSession } from "../tls-session.js";
 import { LOCKDOWN_TYPE } from "./client.js";
@@ -186,5 +186,5 @@ async function knownHost(
 ): Promise<HostRecord | undefined> {
   if (typeof hostId !== "string" || !isRecordId(hostId)) return undefined;
   const bytes = await hosts.read(hostId);
-  return bytes ? (parsePlistBytes(bytes) as unknown as HostRecord) : undefined;
+  return bytes ? (parsePlist(bytes, "a stored pair record") as unknown as HostRecord) : undefined;
 }

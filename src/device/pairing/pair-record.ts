@@ -6,8 +6,7 @@
  */
 import { createPublicKey, generateKeyPairSync, type KeyObject, randomUUID } from "node:crypto";
 import { PairingError } from "../errors.js";
-import { buildXmlPlist } from "../plist/index.js";
-import { type PlistValue, parsePlistBytes } from "../plist-service.js";
+import { buildXmlPlist, type PlistValue, parsePlist } from "../plist/index.js";
 import { buildCertificate, pem } from "./x509.js";
 
 export interface PairRecord {
@@ -86,7 +85,7 @@ export function encodePairRecord(record: PairRecord): Buffer {
 export function decodePairRecord(bytes: Uint8Array, source: string): PairRecord {
   let value: unknown;
   try {
-    value = parsePlistBytes(bytes);
+    value = parsePlist(bytes, "it");
   } catch (error) {
     throw new PairingError(
       `The pair record in ${source} is not a valid plist (${(error as Error).message}).`,

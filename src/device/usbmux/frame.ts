@@ -6,8 +6,7 @@
  */
 import type { ByteReader } from "../byte-reader.js";
 import { DeviceProtocolError } from "../errors.js";
-import { buildXmlPlist } from "../plist/index.js";
-import { type PlistValue, parsePlistBytes } from "../plist-service.js";
+import { buildXmlPlist, type PlistValue, parsePlist } from "../plist/index.js";
 
 export const HEADER_BYTES = 16;
 export const VERSION_BINARY = 0;
@@ -74,7 +73,7 @@ export function parsePlistPacket(packet: UsbmuxPacket, peer: string): PlistDict 
     );
   let body: unknown;
   try {
-    body = parsePlistBytes(packet.payload);
+    body = parsePlist(packet.payload, "a usbmux message");
   } catch (error) {
     throw new DeviceProtocolError(`${peer} sent a usbmux message that is not a valid plist.`, {
       peer,
