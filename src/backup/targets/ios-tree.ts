@@ -24,7 +24,7 @@ interface Staged {
 
 export class IosTreeTarget implements RestoreTarget {
   readonly uri: string;
-  /** Entries of domains a home tree has no place for (app containers...). */
+  /** Entries of domains a home tree has no place for (app containers...), and any under Library/Lockdown. */
   readonly skipped: TreeEntry[] = [];
   private staging: string | undefined;
   private readonly staged: Staged[] = [];
