@@ -89,4 +89,4 @@ export function describeTree(root: string, skip: string[] = []): Map<string, str
   return out;
 }
 
-export const EXCLUDED_IN_PHONE = ["Library/Caches", "tmp"];
+export const EXCLUDED_IN_PHONE = ["Library/Caches", "tmp", "Library/Lockdown"];

@@ -4,26 +4,16 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type PlistValue, parse, parseBinary } from "plist";
+import { isPlistDict, type PlistDict, type PlistValue, parsePlist } from "../../device/plist/index.js";
 import { BackupError, EncryptedBackupError } from "./errors.js";
 
-export type PlistDict = { [key: string]: PlistValue };
-
-/** A plist dictionary, as opposed to an array, data, a date or a scalar. */
-export const isPlistDict = (value: PlistValue | undefined): value is PlistDict =>
-  typeof value === "object" &&
-  value !== null &&
-  !Array.isArray(value) &&
-  !(value instanceof Uint8Array) &&
-  !(value instanceof Date);
+export { isPlistDict, type PlistDict };
 
 /** Reads a plist file holding a dictionary, binary or XML. */
 export function readPlistDict(path: string): PlistDict {
   let value: PlistValue;
   try {
-    const bytes = readFileSync(path);
-    const binary = bytes.subarray(0, 6).toString("latin1") === "bplist";
-    value = binary ? parseBinary(bytes) : parse(bytes.toString("utf8"));
+    value = parsePlist(readFileSync(path), path);
   } catch (error) {
     throw new BackupError(`${path} is not a readable plist (${(error as Error).message}).`, { path });
   }

@@ -3,8 +3,14 @@
  * (data-formats.md §1.5). It carries what a TreeEntry needs (mode with the file-type bits, Unix
  * seconds, size, a link's target) and, in encrypted backups, the file's wrapped key.
  */
-import { buildBinary, type PlistValue, parseBinary } from "plist";
-import { isPlistDict, type PlistDict } from "../../adapters/backup-folder/plists.js";
+import {
+  buildBinaryPlist,
+  isPlistDict,
+  type PlistDict,
+  PlistUid,
+  type PlistValue,
+  parseBinaryPlist,
+} from "../../device/plist/index.js";
 import type { EntryKind, TreeEntry } from "../tree.js";
 
 /** Manifest.db Files.flags. */
@@ -29,11 +35,6 @@ export interface MBFile {
   /** Encrypted backups: 4-byte little-endian protection class + the 40-byte wrapped file key. */
   encryptionKey?: Uint8Array;
 }
-
-type Uid = { UID: number };
-
-const isUid = (value: PlistValue | undefined): value is Uid =>
-  isPlistDict(value) && typeof value.UID === "number" && Object.keys(value).length === 1;
 
 /** The kind a Manifest.db flags value names, or undefined for one Cradle does not know. */
 export function kindOfFlags(flags: number): EntryKind | undefined {
@@ -61,15 +62,15 @@ export function mbFileOf(
 /** Encodes an MBFile the way devices archive it: $objects [$null, MBFile, its strings/data, classes]. */
 export function encodeMBFile(file: MBFile): Buffer {
   const objects: PlistValue[] = ["$null"];
-  const add = (value: PlistValue): Uid => {
+  const add = (value: PlistValue): PlistUid => {
     objects.push(value);
-    return { UID: objects.length - 1 };
+    return new PlistUid(objects.length - 1);
   };
   const root: PlistDict = {};
   add(root);
   root.RelativePath = add(file.relativePath);
-  // Sizes past 4 GiB must stay integers; the plist encoder writes bigints as 8-byte ints.
-  root.Size = (file.size > 0xffffffff ? BigInt(file.size) : file.size) as unknown as PlistValue;
+  // Sizes past 4 GiB stay integers: the codec writes them as 8-byte ints.
+  root.Size = file.size;
   root.Mode = TYPE_BITS[file.kind] | file.mode;
   root.UserID = MOBILE_USER;
   root.GroupID = MOBILE_USER;
@@ -87,24 +88,22 @@ export function encodeMBFile(file: MBFile): Buffer {
     key.$class = add({ $classname: "NSMutableData", $classes: ["NSMutableData", "NSData", "NSObject"] });
   }
   root.$class = add({ $classname: "MBFile", $classes: ["MBFile", "NSObject"] });
-  return Buffer.from(
-    buildBinary({
-      $version: 100000,
-      $archiver: "NSKeyedArchiver",
-      $top: { root: { UID: 1 } },
-      $objects: objects,
-    }),
-  );
+  return buildBinaryPlist({
+    $version: 100000,
+    $archiver: "NSKeyedArchiver",
+    $top: { root: new PlistUid(1) },
+    $objects: objects,
+  });
 }
 
 /** Decodes a Files.file blob; throws Error (the caller names the row) on anything malformed. */
 export function decodeMBFile(blob: Uint8Array, kind: EntryKind): MBFile {
-  const archive = parseBinary(blob);
+  const archive = parseBinaryPlist(blob, "an MBFile archive");
   if (!isPlistDict(archive) || !Array.isArray(archive.$objects) || !isPlistDict(archive.$top))
     throw new Error("not an NSKeyedArchiver archive");
   const objects = archive.$objects;
   const deref = (value: PlistValue | undefined): PlistValue | undefined =>
-    isUid(value) ? objects[value.UID] : value;
+    value instanceof PlistUid ? objects[value.index] : value;
   const root = deref(archive.$top.root);
   if (!isPlistDict(root)) throw new Error("the archive has no MBFile root");
   const int = (key: string, fallback?: number): number => {

@@ -4,7 +4,7 @@
  * Status.plist says SnapshotState "finished": without it idevicebackup2 refuses to restore.
  */
 import { randomUUID } from "node:crypto";
-import { build, buildBinary, type PlistValue } from "plist";
+import { buildBinaryPlist, buildXmlPlist, type PlistValue } from "../../device/plist/index.js";
 import type { SourceDevice } from "../tree.js";
 
 export interface BackupPlists {
@@ -31,7 +31,7 @@ export function backupPlists(device: SourceDevice, date: Date, encryption?: Encr
     DeviceName: device.name,
   };
   // idevicebackup2 writes Info.plist as XML; the device sends the other two as binary plists.
-  const info = build({
+  const info = buildXmlPlist({
     "Build Version": lockdown.BuildVersion,
     "Device Name": device.name,
     "Display Name": device.name,
@@ -66,7 +66,7 @@ export function backupPlists(device: SourceDevice, date: Date, encryption?: Encr
   };
   return {
     "Info.plist": Buffer.from(info),
-    "Manifest.plist": Buffer.from(buildBinary(manifest)),
-    "Status.plist": Buffer.from(buildBinary(status)),
+    "Manifest.plist": buildBinaryPlist(manifest),
+    "Status.plist": buildBinaryPlist(status),
   };
 }

@@ -3,7 +3,8 @@
  * their modes and mtimes; commit() moves each into place with one rename, so every file appears
  * whole or not at all (the granularity is the file: a crash during commit leaves some files
  * restored, each complete). Nothing lands outside DIR: paths are checked, no symlink met on the
- * way is followed, and links that would point out of DIR are refused.
+ * way is followed, and links that would point out of DIR are refused. The device's lockdown
+ * secrets (Library/Lockdown, exclusions.ts) are never written: entries under it are skipped.
  */
 import { createWriteStream } from "node:fs";
 import { chmod, lstat, mkdir, mkdtemp, rename, rm, symlink, utimes } from "node:fs/promises";
@@ -12,6 +13,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { syncDirectory } from "../../adapters/shared/atomic-write.js";
 import { homePathOf, UnsafePathError } from "../domains.js";
+import { isDeviceSecret } from "../exclusions.js";
 import type { RestoreTarget, SourceDevice, TreeEntry } from "../tree.js";
 
 interface Staged {
@@ -22,7 +24,7 @@ interface Staged {
 
 export class IosTreeTarget implements RestoreTarget {
   readonly uri: string;
-  /** Entries of domains a home tree has no place for (app containers...). */
+  /** Entries of domains a home tree has no place for (app containers...), and any under Library/Lockdown. */
   readonly skipped: TreeEntry[] = [];
   private staging: string | undefined;
   private readonly staged: Staged[] = [];
@@ -36,8 +38,10 @@ export class IosTreeTarget implements RestoreTarget {
 
   async put(entry: TreeEntry, content?: Readable): Promise<void> {
     const home = homePathOf(entry.domain, entry.relativePath);
-    if (home === undefined || home === "") {
-      if (home === undefined) this.skipped.push(entry);
+    // The device's lockdown secrets are its own: a backup that holds some (one made before they
+    // were excluded, or a hostile one) does not replace them.
+    if (home === undefined || home === "" || isDeviceSecret(home)) {
+      if (home !== "") this.skipped.push(entry);
       content?.destroy();
       return;
     }

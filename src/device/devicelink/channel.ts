@@ -4,8 +4,8 @@
  * contents. Both roles use it.
  */
 import type { Writable } from "node:stream";
-import { type ExactReader, PlistChannel } from "../plist/channel.js";
 import type { PlistValue } from "../plist/index.js";
+import { type ExactReader, MAX_DEVICELINK_MESSAGE_BYTES, PlistChannel } from "../plist-service.js";
 import { DeviceLinkError } from "./errors.js";
 
 /** A DeviceLink message: its name, then its arguments. */
@@ -13,7 +13,7 @@ export type DeviceLinkMessage = [string, ...PlistValue[]];
 
 export class DeviceLinkChannel extends PlistChannel {
   constructor(reader: ExactReader, stream: Writable) {
-    super(reader, stream, "binary");
+    super(reader, stream, "binary", MAX_DEVICELINK_MESSAGE_BYTES);
   }
 
   send(message: DeviceLinkMessage): Promise<void> {

@@ -7,10 +7,10 @@
  * answers InvalidService for any other name.
  */
 import { createPublicKey, type KeyObject, randomBytes, randomUUID, X509Certificate } from "node:crypto";
-import { build, type PlistValue } from "plist";
 import type { DeviceConnection } from "../connection.js";
 import { isRecordId, type PairRecordStore } from "../pairing/record-store.js";
-import { parsePlistBytes, readPlistDict, writePlistMessage } from "../plist-service.js";
+import { buildXmlPlist, parsePlist } from "../plist/index.js";
+import { type PlistValue, readPlistDict, writePlistMessage } from "../plist-service.js";
 import type { VirtualService } from "../service.js";
 import { overTls, skipTlsRecords, startTls, type TlsCredentials, type TlsSession } from "../tls-session.js";
 import { LOCKDOWN_TYPE } from "./client.js";
@@ -79,7 +79,7 @@ export async function serveLockdown(plain: DeviceConnection, device: LockdownDev
         const escrowBag = randomBytes(32);
         await device.hosts.write(
           String(record.HostID),
-          Buffer.from(build({ ...record, EscrowBag: escrowBag })),
+          Buffer.from(buildXmlPlist({ ...record, EscrowBag: escrowBag })),
         );
         await reply({ EscrowBag: escrowBag });
         break;
@@ -186,5 +186,5 @@ async function knownHost(
 ): Promise<HostRecord | undefined> {
   if (typeof hostId !== "string" || !isRecordId(hostId)) return undefined;
   const bytes = await hosts.read(hostId);
-  return bytes ? (parsePlistBytes(bytes) as unknown as HostRecord) : undefined;
+  return bytes ? (parsePlist(bytes, "a stored pair record") as unknown as HostRecord) : undefined;
 }

@@ -2,7 +2,7 @@
  * Cradle's side of notification_proxy: observe and post notification names, hear what the device
  * relays, and shut down the way the device expects (Shutdown, then wait for ProxyDeath).
  */
-import type { PlistChannel } from "../plist/channel.js";
+import type { PlistChannel } from "../plist-service.js";
 import { NotificationProxyError } from "./errors.js";
 import { receiveNotificationCommand, sendNotificationCommand } from "./messages.js";
 

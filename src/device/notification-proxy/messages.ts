@@ -3,8 +3,9 @@
  * dictionaries keyed by Command. The host observes and posts names; the device relays what it
  * observes; the host's Shutdown is answered with ProxyDeath before the device closes.
  */
-import type { PlistChannel } from "../plist/channel.js";
+
 import { isPlistDict } from "../plist/index.js";
+import type { PlistChannel } from "../plist-service.js";
 import { NotificationProxyError } from "./errors.js";
 
 export const NOTIFICATION_PROXY_SERVICE = "com.apple.mobile.notification_proxy";

@@ -5,9 +5,8 @@
  * back. PEM bytes travel as <data>. The private keys in it are secrets: mode 0600, never logged.
  */
 import { createPublicKey, generateKeyPairSync, type KeyObject, randomUUID } from "node:crypto";
-import { build } from "plist";
 import { PairingError } from "../errors.js";
-import { parsePlistBytes } from "../plist-service.js";
+import { buildXmlPlist, type PlistValue, parsePlist } from "../plist/index.js";
 import { buildCertificate, pem } from "./x509.js";
 
 export interface PairRecord {
@@ -79,14 +78,14 @@ export function pairRequestRecord(record: PairRecord): Record<string, Buffer | s
 
 export function encodePairRecord(record: PairRecord): Buffer {
   const entries = Object.entries(record).filter(([, value]) => value !== undefined);
-  return Buffer.from(build(Object.fromEntries(entries)), "utf8");
+  return Buffer.from(buildXmlPlist(Object.fromEntries(entries) as PlistValue), "utf8");
 }
 
 /** Reads a stored record (XML or binary plist); `source` names where it came from in errors. */
 export function decodePairRecord(bytes: Uint8Array, source: string): PairRecord {
   let value: unknown;
   try {
-    value = parsePlistBytes(bytes);
+    value = parsePlist(bytes, "it");
   } catch (error) {
     throw new PairingError(
       `The pair record in ${source} is not a valid plist (${(error as Error).message}).`,

@@ -7,9 +7,9 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, readFile, unlink } from "node:fs/promises";
 import { join } from "node:path";
-import { build, parse } from "plist";
 import { writeFileAtomic } from "../../adapters/shared/atomic-write.js";
 import { PairingError } from "../errors.js";
+import { buildXmlPlist, parsePlist } from "../plist/index.js";
 
 const SECRET_MODE = 0o600;
 const SYSTEM_CONFIGURATION = "SystemConfiguration.plist";
@@ -41,12 +41,12 @@ export class PairRecordStore {
     const path = join(this.dir, SYSTEM_CONFIGURATION);
     const existing = await readIfExists(path);
     if (existing) {
-      const config = parse(existing.toString("utf8")) as { SystemBUID?: unknown };
+      const config = parsePlist(existing, path) as { SystemBUID?: unknown };
       if (typeof config.SystemBUID === "string") return config.SystemBUID;
     }
     const buid = randomUUID().toUpperCase();
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    await writeFileAtomic(path, build({ SystemBUID: buid }), SECRET_MODE);
+    await writeFileAtomic(path, buildXmlPlist({ SystemBUID: buid }), SECRET_MODE);
     return buid;
   }
 

@@ -14,10 +14,12 @@ export * from "./value.js";
 /** Reads a binary or XML plist. `what` names the file or message in errors. */
 export function parsePlist(bytes: Uint8Array, what = "plist"): PlistValue {
   if (isBinaryPlist(bytes)) return parseBinaryPlist(bytes, what);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
+  // Bytes that are neither encoding are refused before the XML parser sees them (it logs what it rejects).
+  if (!/^\s*</.test(text.replace(/^\uFEFF/, "")))
+    throw new MalformedPlistError(`${what} is not a valid plist: neither XML nor binary.`, { what });
   try {
-    return parse(
-      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"),
-    ) as PlistValue;
+    return parse(text) as PlistValue;
   } catch (error) {
     throw new MalformedPlistError(`${what} is not a valid plist: ${(error as Error).message}.`, { what });
   }

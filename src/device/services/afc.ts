@@ -12,7 +12,7 @@
 import type { Writable } from "node:stream";
 import { CradleError } from "../../core/errors.js";
 import { ByteReader } from "../byte-reader.js";
-import type { ExactReader } from "../plist/channel.js";
+import type { ExactReader } from "../plist-service.js";
 import type { VirtualService } from "../service.js";
 
 export const AFC_SERVICE = "com.apple.afc";

@@ -9,7 +9,7 @@ import {
   receiveNotificationCommand,
   sendNotificationCommand,
 } from "../notification-proxy/messages.js";
-import { PlistChannel } from "../plist/channel.js";
+import { PlistChannel } from "../plist-service.js";
 import type { VirtualService } from "../service.js";
 
 export async function serveNotificationProxy(channel: PlistChannel): Promise<void> {

@@ -4,10 +4,9 @@
  * old binary protocol, which Cradle does not speak (libusbmuxd only falls back to it when told
  * BADVERSION). Source: libusbmuxd 2.0.2 include/usbmuxd-proto.h, usbmuxd 1.1.1 src/client.c.
  */
-import { build } from "plist";
 import type { ByteReader } from "../byte-reader.js";
 import { DeviceProtocolError } from "../errors.js";
-import { parsePlistBytes } from "../plist-service.js";
+import { buildXmlPlist, type PlistValue, parsePlist } from "../plist/index.js";
 
 export const HEADER_BYTES = 16;
 export const VERSION_BINARY = 0;
@@ -39,7 +38,7 @@ export function writeUsbmuxPacket({ version, message, tag, payload }: UsbmuxPack
 }
 
 export function writePlistPacket(tag: number, body: PlistDict): Buffer {
-  const payload = Buffer.from(build(body as Parameters<typeof build>[0]), "utf8");
+  const payload = Buffer.from(buildXmlPlist(body as PlistValue), "utf8");
   return writeUsbmuxPacket({ version: VERSION_PLIST, message: MESSAGE.plist, tag, payload });
 }
 
@@ -74,7 +73,7 @@ export function parsePlistPacket(packet: UsbmuxPacket, peer: string): PlistDict 
     );
   let body: unknown;
   try {
-    body = parsePlistBytes(packet.payload);
+    body = parsePlist(packet.payload, "a usbmux message");
   } catch (error) {
     throw new DeviceProtocolError(`${peer} sent a usbmux message that is not a valid plist.`, {
       peer,

@@ -6,7 +6,6 @@
  * its maintainers) or INFERRED.
  */
 import { existsSync } from "node:fs";
-import type { PlistValue } from "plist";
 import { writeFileAtomic } from "../../adapters/shared/atomic-write.js";
 import type { Domain } from "../../core/endpoint.js";
 import { type CloudDataclasses, DOMAIN_DATACLASS, readCloudDataclasses } from "../../guard/accounts.js";
@@ -16,6 +15,7 @@ import {
   LOCKDOWN_DATA_CLASS,
   TETHERED_SYNC_DOMAIN,
 } from "../lockdown/icloud.js";
+import type { PlistValue } from "../plist/index.js";
 import { DeviceError } from "../virtual/create.js";
 import { type DeviceIdentity, lockdownPlist, readLockdownValues } from "../virtual/identity.js";
 import { devicePath } from "../virtual/layout.js";

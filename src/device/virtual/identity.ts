@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { build, parse } from "plist";
+import { buildXmlPlist, type PlistValue, parsePlist } from "../plist/index.js";
 import type { Random } from "./random.js";
 
 export const DEFAULT_DEVICE_NAME = "Cradle iPhone";
@@ -64,13 +64,13 @@ export function deviceIdentity(seed: string, name: string, random: Random): Devi
 /** Apple's XML plist, keys sorted as Apple's writers sort them. */
 export function lockdownPlist(identity: DeviceIdentity): string {
   const sorted = Object.fromEntries(Object.entries(identity).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return build(sorted);
+  return buildXmlPlist(sorted as PlistValue);
 }
 
 /** The stored values, or undefined when the tree has none (an unpacked backup, an extraction). */
 export function readLockdownValues(path: string): Partial<DeviceIdentity> | undefined {
   if (!existsSync(path)) return undefined;
-  const value = parse(readFileSync(path, "utf8"));
+  const value = parsePlist(readFileSync(path), path);
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw new Error(`${path} is not a dictionary plist`);
   return value as Partial<DeviceIdentity>;

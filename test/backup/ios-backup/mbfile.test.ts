@@ -29,7 +29,7 @@ describe("MBFile records", () => {
     expect(decodeMBFile(encodeMBFile(link), "symlink")).toEqual(link);
   });
 
-  it("are NSKeyedArchiver archives as devices write them (read with Cradle's other bplist reader)", () => {
+  it("are NSKeyedArchiver archives as devices write them (test/interop reads them with Python's plistlib too)", () => {
     const archive = parseBinaryPlist(encodeMBFile(FILE)) as Record<string, unknown>;
     expect(archive.$archiver).toBe("NSKeyedArchiver");
     const objects = archive.$objects as unknown[];

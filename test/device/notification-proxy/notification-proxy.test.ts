@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NotificationProxyClient } from "../../../src/device/notification-proxy/client.js";
-import { PlistChannel } from "../../../src/device/plist/channel.js";
+import { PlistChannel } from "../../../src/device/plist-service.js";
 import { serveNotificationProxy } from "../../../src/device/services/notification-proxy.js";
 import { type SocketPair, socketPair } from "../socket-pair.js";
 
