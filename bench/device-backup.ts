@@ -11,7 +11,7 @@ import { type Measured, measure } from "./peers.js";
  * `npm run bench:device`: Cradle's mobilebackup2 client and idevicebackup2 (libimobiledevice
  * 1.3.0) each take full backups of the same virtual iPhone served by `cradle device serve`, over
  * its usbmuxd socket. `--photos N` (default 200) files of `--kib K` (default 256) are added to the
- * camera roll. Wall time and peak RSS of the client process; the server is the same for both.
+ * camera roll. Wall time, CPU time and peak RSS of the client process; the server is the same for both.
  */
 
 const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), "..", "dist", "cli", "main.js");
@@ -92,15 +92,18 @@ async function main(): Promise<void> {
     console.log(
       `Full backup of a virtual iPhone (500 contacts, ${photos} photos of ${kib} KiB = ${totalMb.toFixed(0)} MB), median of ${runs}`,
     );
-    console.log("| client | wall s | MB/s | peak RSS MB |");
-    console.log("|---|---|---|---|");
+    console.log("| client | wall s | CPU s | MB/s | peak RSS MB |");
+    console.log("|---|---|---|---|---|");
     for (const [tool, measured] of Object.entries(results)) {
       const seconds = median(measured.map((m) => m.seconds));
-      const rss = measured.every((m) => m.rssMb !== undefined)
-        ? median(measured.map((m) => m.rssMb as number))
-        : undefined;
+      const medianOf = (pick: (m: Measured) => number | undefined) =>
+        measured.every((m) => pick(m) !== undefined)
+          ? median(measured.map((m) => pick(m) as number))
+          : undefined;
+      const rss = medianOf((m) => m.rssMb);
+      const cpu = medianOf((m) => m.cpuSeconds);
       console.log(
-        `| ${tool} | ${seconds.toFixed(2)} | ${(totalMb / seconds).toFixed(1)} | ${rss?.toFixed(0) ?? "?"} |`,
+        `| ${tool} | ${seconds.toFixed(2)} | ${cpu?.toFixed(2) ?? "?"} | ${(totalMb / seconds).toFixed(1)} | ${rss?.toFixed(0) ?? "?"} |`,
       );
     }
   } finally {

@@ -9,6 +9,8 @@ export interface Measured {
   seconds: number;
   /** Peak resident set size in MB, or undefined without GNU time. */
   rssMb: number | undefined;
+  /** User plus system CPU seconds, or undefined without GNU time. */
+  cpuSeconds: number | undefined;
   stdout: string;
   stderr: string;
 }
@@ -19,11 +21,11 @@ export function hasGnuTime(): boolean {
   return existsSync(GNU_TIME) && spawnSync(GNU_TIME, ["-f", "%M", "true"]).status === 0;
 }
 
-/** Runs a command to completion; wall time from here, peak RSS from GNU time's %M (KB). */
+/** Runs a command to completion; wall time from here, CPU and peak RSS (KB) from GNU time. */
 export async function measure(cmd: string, args: string[], tmp: string, input?: string): Promise<Measured> {
   const timeFile = join(tmp, "time.out");
   const useTime = hasGnuTime();
-  const [file, argv] = useTime ? [GNU_TIME, ["-f", "%e %M", "-o", timeFile, cmd, ...args]] : [cmd, args];
+  const [file, argv] = useTime ? [GNU_TIME, ["-f", "%U %S %M", "-o", timeFile, cmd, ...args]] : [cmd, args];
   const started = process.hrtime.bigint();
   const child = spawn(file, argv, { stdio: ["pipe", "pipe", "pipe"] });
   const out: Buffer[] = [];
@@ -44,11 +46,15 @@ export async function measure(cmd: string, args: string[], tmp: string, input?: 
       `${cmd} ${args.join(" ")} exited with ${code}\n${stderr.slice(-2000)}${stdout.slice(-2000)}`,
     );
   let rssMb: number | undefined;
+  let cpuSeconds: number | undefined;
   if (useTime) {
-    const kb = Number((await readFile(timeFile, "utf8")).trim().split(/\s+/).pop());
-    if (Number.isFinite(kb)) rssMb = kb / 1024;
+    // The last line: a failing command's notice may precede it.
+    const line = (await readFile(timeFile, "utf8")).trim().split("\n").pop() ?? "";
+    const [user, system, kb] = line.trim().split(/\s+/).map(Number);
+    if (Number.isFinite(kb)) rssMb = (kb as number) / 1024;
+    if (Number.isFinite(user) && Number.isFinite(system)) cpuSeconds = (user as number) + (system as number);
   }
-  return { seconds, rssMb, stdout, stderr };
+  return { seconds, rssMb, cpuSeconds, stdout, stderr };
 }
 
 export interface Peer {
