@@ -5,15 +5,25 @@
 import type { Readable } from "node:stream";
 import { DeviceProtocolError } from "./errors.js";
 
+/** Past this many unread bytes the stream is paused until reads catch up (bounded memory). */
+const HIGH_WATER = 8 * 1024 * 1024;
+
 export class ByteReader {
+  /** Unread chunks from `head` on; the front ones are dropped in batches, not shifted one by one. */
   private chunks: Buffer[] = [];
+  private head = 0;
   private buffered = 0;
+  private paused = false;
   private ended = false;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
   private readonly onData = (chunk: Buffer) => {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
+    if (this.buffered > HIGH_WATER && !this.paused) {
+      this.paused = true;
+      this.stream.pause();
+    }
     this.notify();
   };
   private readonly onEnd = () => {
@@ -73,7 +83,7 @@ export class ByteReader {
       if (this.ended) return undefined;
       await this.waitForData(undefined, "the next message");
     }
-    return (this.chunks[0] as Buffer)[0];
+    return (this.chunks[this.head] as Buffer)[0];
   }
 
   /** Stops listening, so another layer (TLS) may own the stream; returns the bytes not yet read. */
@@ -88,13 +98,41 @@ export class ByteReader {
     return this.take(this.buffered);
   }
 
+  /** Copies only the chunks `length` spans: a small read never copies the whole backlog. */
   private take(length: number): Buffer {
-    const all = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
-    const result = all.subarray(0, length);
-    const rest = all.subarray(length);
-    this.chunks = rest.length > 0 ? [rest] : [];
-    this.buffered = rest.length;
+    const first = this.chunks[this.head];
+    let result: Buffer;
+    if (first && first.length >= length) {
+      result = first.subarray(0, length);
+      this.consume(first, length);
+    } else {
+      result = Buffer.allocUnsafe(length);
+      for (let filled = 0; filled < length; ) {
+        const chunk = this.chunks[this.head] as Buffer;
+        const n = Math.min(chunk.length, length - filled);
+        chunk.copy(result, filled, 0, n);
+        filled += n;
+        this.consume(chunk, n);
+      }
+    }
+    this.buffered -= length;
+    if (this.paused && this.buffered < HIGH_WATER / 2 && !this.ended) {
+      this.paused = false;
+      this.stream.resume();
+    }
     return result;
+  }
+
+  private consume(chunk: Buffer, n: number): void {
+    if (n < chunk.length) {
+      this.chunks[this.head] = chunk.subarray(n);
+      return;
+    }
+    this.head++;
+    if (this.head > 1024 || this.head === this.chunks.length) {
+      this.chunks = this.chunks.slice(this.head);
+      this.head = 0;
+    }
   }
 
   private waitForData(deadline: number | undefined, what: string): Promise<void> {
