@@ -1,4 +1,4 @@
-import type { Endpoint, ReadError, SyncItem } from "../core/endpoint.js";
+import type { Endpoint, Listed, ReadError, SyncItem } from "../core/endpoint.js";
 import type { Placement, SyncState } from "../state/store.js";
 import { matchDigest } from "./hash.js";
 import { RecordValue } from "./record-value.js";
@@ -43,13 +43,14 @@ const READ_BATCH = 500;
 export type Progress = (p: { phase: string; loaded: number; total: number }) => void;
 
 /**
- * Lists every endpoint and reads only what changed: an item whose token matches its placement
+ * Reads only what changed in each endpoint's listing: an item whose token matches its placement
  * is never read; one whose token changed but whose content hash did not is no edit (a touched
  * file is not a changed contact).
  */
 export async function observe(
   endpoints: Endpoint[],
   endpointIds: number[],
+  listings: Listed[][],
   state: SyncState,
   onProgress?: Progress,
 ): Promise<Observation> {
@@ -67,7 +68,7 @@ export async function observe(
     const endpointId = endpointIds[side] as number;
     // Each placed item still to be listed; what is left at the end is gone.
     const unlisted = state.placementTokens(endpointId);
-    const listed = await endpoint.list();
+    const listed = listings[side] as Listed[];
     counts.push({ placed: unlisted.size, listed: listed.length });
     const toRead: { id: string; token: string; placement: Placement | undefined }[] = [];
     const seen = new Set<string>();

@@ -51,6 +51,8 @@ export interface PlanContext {
   writable: boolean[];
   endpointUris: string[];
   policy: ConflictPolicy;
+  /** The state holds every record in agreement on every side (the group is marked quiet). */
+  settled: boolean;
 }
 
 interface Side {
@@ -69,11 +71,13 @@ export async function planRecords(
   // those a side holds out of date or that are being deleted; an unchanged record costs nothing.
   const attention = new Set<number>([...identity.matched.keys(), ...observation.views.keys()]);
   const ids = ctx.endpointUris.map((_, side) => sideId(ctx, side));
-  for (const record of ctx.state.recordsOutOfSync(ids)) attention.add(record);
-  ctx.writable.forEach((writable, side) => {
-    if (!writable) return;
-    for (const record of ctx.state.recordsMissingFrom(ids[side] as number)) attention.add(record);
-  });
+  if (!ctx.settled) {
+    for (const record of ctx.state.recordsOutOfSync(ids)) attention.add(record);
+    ctx.writable.forEach((writable, side) => {
+      if (!writable) return;
+      for (const record of ctx.state.recordsMissingFrom(ids[side] as number)) attention.add(record);
+    });
+  }
 
   const plans: RecordPlan[] = [];
   for (const recordId of [...attention].sort((a, b) => a - b)) {

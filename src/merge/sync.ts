@@ -16,6 +16,7 @@ import type { SyncState } from "../state/store.js";
 import type { Conflict, ConflictPolicy } from "./conflict.js";
 import { GuardedError, SafetyRefusal, SyncSetupError } from "./errors.js";
 import { identify } from "./identify.js";
+import { Listing } from "./listing.js";
 import { observe, type Progress, viewOf } from "./observe.js";
 import { type Action, planRecords, type RecordPlan } from "./plan.js";
 import { RecordValue } from "./record-value.js";
@@ -66,7 +67,18 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
   const ids = uris.map((uri) => state.endpointId(uri));
   const report = emptyReport(uris, options.dryRun ?? false);
 
-  const observation = await observe(endpoints, ids, state, options.onProgress);
+  const listings = (await Promise.all(endpoints.map((e) => e.list()))).map((items) => new Listing(items));
+  const digests = listings.map((listing) => listing.digest());
+  const quiet = state.quietDigests(ids);
+  if (quiet && digests.every((digest, side) => digest === quiet[side])) return report;
+
+  const observation = await observe(
+    endpoints,
+    ids,
+    listings.map((l) => l.items),
+    state,
+    options.onProgress,
+  );
   for (const error of observation.unreadable)
     report.skipped.push({ where: error.where, reason: error.message });
   const identity = identify(observation.newItems, (record, side) => viewOf(observation, record, side), state);
@@ -83,6 +95,7 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
       state,
       writable: endpoints.map((e) => !e.readOnly),
       endpointUris: uris,
+      settled: quiet !== undefined,
       policy: { prefer: options.prefer } satisfies ConflictPolicy,
     },
     (_record, side, view) => {
@@ -102,13 +115,49 @@ export async function sync(options: SyncOptions): Promise<SyncReport> {
     for (const plan of plans) for (const action of plan.actions) count(report, action);
     return report;
   }
-  if (!plans.some((p) => p.changesState || p.actions.length > 0)) return report;
+  if (!plans.some((p) => p.changesState || p.actions.length > 0)) {
+    if (report.skipped.length === 0) state.markQuiet(ids, digests);
+    return report;
+  }
 
   const run = state.transaction(() => commitIntent(state, ids, plans));
   const outcomes = await writeAll(endpoints, plans, options.onProgress);
   const projections = await readBack(endpoints, outcomes);
-  state.transaction(() => commitOutcome(state, ids, plans, outcomes, projections, run, report));
+  state.transaction(() => {
+    commitOutcome(state, ids, plans, outcomes, projections, run, report);
+    markQuietIfSettled(state, ids, endpoints, plans, outcomes, listings, report);
+  });
   return report;
+}
+
+/**
+ * After a run that wrote: when nothing was skipped or failed and every record the run touched is
+ * held in agreement (the others were already, or the run would have touched them), the group is
+ * in sync, and its listings are the ones read at the start with this run's writes applied.
+ */
+function markQuietIfSettled(
+  state: SyncState,
+  ids: number[],
+  endpoints: Endpoint[],
+  plans: RecordPlan[],
+  outcomes: Outcomes,
+  listings: Listing[],
+  report: SyncReport,
+): void {
+  if (report.skipped.length > 0) return;
+  const touched = plans.flatMap((plan) => (plan.recordId === undefined ? [] : [plan.recordId]));
+  const writable = ids.filter((_, side) => !endpoints[side]?.readOnly);
+  if (state.unsettled(touched, ids, writable).length > 0) return;
+  for (const [action, outcome] of outcomes) {
+    const listing = listings[action.side] as Listing;
+    if (!outcome.ok) return;
+    if (outcome.kind === "delete") listing.removed(outcome.id);
+    else listing.wrote(outcome.id, outcome.token, action.kind === "update" ? action.nativeId : undefined);
+  }
+  state.markQuiet(
+    ids,
+    listings.map((listing) => listing.digest()),
+  );
 }
 
 /** A report with nothing done yet, one summary per endpoint. */

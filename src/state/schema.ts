@@ -10,8 +10,15 @@
  *   of the record, the base its later edits are diffed against.
  * - match_keys: name+phone / name+email keys, so a record is matched rather than duplicated.
  * - conflicts and runs: the log a user reads with `cradle conflicts`.
+ * - quiet: a group of endpoints that a run left fully in sync, with a digest of each side's
+ *   listing then. Every run that writes the state deletes it first (startRun), so while the row
+ *   exists nothing is out of sync, and a side whose listing digest is unchanged changed nothing.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
+
+const QUIET_TABLE = `
+CREATE TABLE IF NOT EXISTS quiet (endpoints TEXT PRIMARY KEY, digests TEXT NOT NULL) WITHOUT ROWID;
+`;
 
 /**
  * Photo albums (src/merge/albums): the Yjs documents (one for the folder tree, one per album),
@@ -49,6 +56,8 @@ export const MIGRATIONS: Record<number, string> = {
   1: "ALTER TABLE placements ADD COLUMN reflects TEXT; ALTER TABLE placements ADD COLUMN content BLOB;",
   // 2 → 3: photo albums.
   2: ALBUM_TABLES,
+  // 3 → 4: the quiet mark of a group left in sync.
+  3: QUIET_TABLE,
 };
 
 export const SCHEMA = `
@@ -97,4 +106,4 @@ CREATE TABLE IF NOT EXISTS conflicts (
   winner TEXT NOT NULL,
   reason TEXT NOT NULL
 );
-${ALBUM_TABLES}`;
+${ALBUM_TABLES}${QUIET_TABLE}`;

@@ -38,10 +38,18 @@ export interface ConflictRow {
   reason: string;
 }
 
+/**
+ * Bases are a kilobyte or two: a 4 KiB window and a small hash table compress them as well as
+ * zlib's defaults, at a third of the cost (most of which is setting those tables up per call).
+ */
+const SMALL_DEFLATE = { windowBits: 12, memLevel: 5 };
+
 /** All SQL lives here. Callers group writes with transaction(). */
 export class SyncState {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  /** Whether this connection already deleted the quiet mark since it was last set. */
+  private quietForgotten = false;
 
   private constructor(
     readonly file: string,
@@ -94,7 +102,12 @@ export class SyncState {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } catch (error) {
+      this.quietForgotten = false; // the deletion was rolled back with the rest
+      throw error;
+    }
   }
 
   endpointId(uri: string): number {
@@ -212,7 +225,8 @@ export class SyncState {
     /** Match keys; undefined keeps the ones stored. */
     keys: string[] | undefined;
   }): number {
-    const base = deflateRawSync(r.base);
+    this.forgetQuiet();
+    const base = deflateRawSync(r.base, SMALL_DEFLATE);
     const doc = r.doc ? Buffer.from(r.doc) : null;
     let id = r.id;
     if (id === undefined) {
@@ -243,10 +257,12 @@ export class SyncState {
 
   /** A tombstone: the record is being deleted everywhere; its base stays until every side let go. */
   markDeleted(id: number): void {
+    this.forgetQuiet();
     this.sql("UPDATE records SET deleted = 1 WHERE id = ?").run(id);
   }
 
   removeRecord(id: number): void {
+    this.forgetQuiet();
     this.sql("DELETE FROM records WHERE id = ?").run(id);
     this.sql("DELETE FROM match_keys WHERE record = ?").run(id);
     this.sql("DELETE FROM placements WHERE record = ?").run(id);
@@ -266,6 +282,7 @@ export class SyncState {
   }
 
   savePlacement(endpoint: number, p: Placement & { content?: Buffer }): void {
+    this.forgetQuiet();
     this.sql(
       "DELETE FROM placements INDEXED BY placements_record WHERE record = ? AND endpoint = ? AND native_id <> ?",
     ).run(p.record, endpoint, p.nativeId);
@@ -278,12 +295,13 @@ export class SyncState {
       p.token,
       p.hash,
       p.reflects ?? null,
-      p.content ? deflateRawSync(p.content) : null,
+      p.content ? deflateRawSync(p.content, SMALL_DEFLATE) : null,
     );
   }
 
   /** The side's content did not change, only its token: keep everything else as it is. */
   updateToken(endpoint: number, nativeId: string, token: string): void {
+    this.forgetQuiet();
     this.sql("UPDATE placements SET token = ? WHERE endpoint = ? AND native_id = ?").run(
       token,
       endpoint,
@@ -292,6 +310,7 @@ export class SyncState {
   }
 
   removePlacement(endpoint: number, nativeId: string): void {
+    this.forgetQuiet();
     this.sql("DELETE FROM placements WHERE endpoint = ? AND native_id = ?").run(endpoint, nativeId);
   }
 
@@ -308,6 +327,57 @@ export class SyncState {
       JSON.stringify(summary),
       run,
     );
+  }
+
+  /** The listing digests of a group of endpoints left in sync by the last run, if it was. */
+  quietDigests(endpoints: number[]): string[] | undefined {
+    const json = this.sql("SELECT digests FROM quiet WHERE endpoints = ?").pluck().get(groupKey(endpoints)) as
+      | string
+      | undefined;
+    return json === undefined ? undefined : (JSON.parse(json) as string[]);
+  }
+
+  /** Marks a group in sync, each side's listing having the given digest (in endpoint order). */
+  markQuiet(endpoints: number[], digests: string[]): void {
+    this.quietForgotten = false;
+    this.sql("INSERT OR REPLACE INTO quiet (endpoints, digests) VALUES (?, ?)").run(
+      groupKey(endpoints),
+      JSON.stringify(digests),
+    );
+  }
+
+  /**
+   * Every change to records or placements first deletes the quiet mark (once per connection until
+   * it is set again): from then on some side may lack a record, until a run ends in sync.
+   */
+  private forgetQuiet(): void {
+    if (this.quietForgotten) return;
+    this.sql("DELETE FROM quiet").run();
+    this.quietForgotten = true;
+  }
+
+  /**
+   * Which of these records a group does not hold in agreement: a side holds another version, a
+   * tombstone still has placements, or a writable side has no placement of a live record.
+   */
+  unsettled(records: number[], endpoints: number[], writable: number[]): number[] {
+    const placed = this.sql(
+      "SELECT p.endpoint, p.hash, p.reflects, r.hash AS agreed, r.deleted FROM records r LEFT JOIN placements p INDEXED BY placements_record ON p.record = r.id WHERE r.id = ?",
+    );
+    return records.filter((record) => {
+      const rows = placed.all(record) as {
+        endpoint: number | null;
+        hash: string | null;
+        reflects: string | null;
+        agreed: string;
+        deleted: number;
+      }[];
+      if (rows.length === 0) return false; // retired: every side let go of it
+      const mine = rows.filter((row) => row.endpoint !== null && endpoints.includes(row.endpoint));
+      if (rows.length > 0 && rows[0]?.deleted === 1) return mine.length > 0;
+      const stale = mine.some((row) => row.hash !== row.agreed && row.reflects !== row.agreed);
+      return stale || writable.some((endpoint) => !mine.some((row) => row.endpoint === endpoint));
+    });
   }
 
   logConflict(run: number, c: Omit<ConflictRow, "run">): void {
@@ -328,6 +398,11 @@ type PlacementRow = [nativeId: string, record: number, token: string, hash: stri
 
 function placementOf([nativeId, record, token, hash, reflects]: PlacementRow): Placement {
   return reflects ? { nativeId, record, token, hash, reflects } : { nativeId, record, token, hash };
+}
+
+/** A group's key: its endpoint ids in order, as the sync names them. */
+function groupKey(endpoints: number[]): string {
+  return endpoints.join(",");
 }
 
 /** Match keys hold names, phones and emails: the state keeps a 48-bit digest, not the text. */
