@@ -9,7 +9,7 @@ import { basename, join } from "node:path";
 import Database from "better-sqlite3";
 import type { Domain } from "../core/endpoint.js";
 import { CradleError } from "../core/errors.js";
-import { isBinaryPlist } from "../device/plist/index.js";
+import { isBinaryPlist } from "../device/plist/binary.js";
 import { unarchiveString } from "./keyed-archive.js";
 
 export const APPLE_ACCOUNT_TYPE = "com.apple.account.AppleAccount";

@@ -2,7 +2,8 @@
  * Unwraps an NSKeyedArchiver string, which is how Accounts3.sqlite stores ZDATACLASS.ZNAME
  * (a binary plist: `$objects[$top.root]`).
  */
-import { isPlistDict, PlistUid, parseBinaryPlist } from "../device/plist/index.js";
+import { parseBinaryPlist } from "../device/plist/binary.js";
+import { isPlistDict, PlistUid } from "../device/plist/value.js";
 
 /**
  * The string an NSKeyedArchiver archive holds at its root, whether archived as a plain string or as
