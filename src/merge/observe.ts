@@ -38,7 +38,11 @@ export interface Observation {
   counts: { placed: number; listed: number }[];
 }
 
-const READ_BATCH = 500;
+/**
+ * Items parsed per read() call. Small: a batch's parsed records live until it is compacted, and
+ * a batch that outlives two young-generation collections is promoted and grows the old heap.
+ */
+const READ_BATCH = 100;
 
 export type Progress = (p: { phase: string; loaded: number; total: number }) => void;
 

@@ -279,7 +279,7 @@ function commitIntent(state: SyncState, ids: number[], plans: RecordPlan[]): num
         id: plan.recordId,
         uid: plan.uid,
         hash: target.value.hash,
-        base: target.value.bytes,
+        deflatedBase: target.value.deflated,
         doc: target.doc,
         deleted: false,
         keys: plan.matchKeys,
@@ -303,7 +303,8 @@ function commitIntent(state: SyncState, ids: number[], plans: RecordPlan[]): num
 type Outcomes = Map<Action, WriteOutcome>;
 type Projections = Map<Action, RecordValue>;
 
-const WRITE_CHUNK = 500;
+/** Records per write() call: one chunk's records are parsed back into objects at a time. */
+const WRITE_CHUNK = 200;
 
 /** Writes each endpoint's batch. A failed write is reported and retried by the next run. */
 async function writeAll(
@@ -322,7 +323,6 @@ async function writeAll(
       ...mine.filter((m) => m.action.kind === "update"),
       ...mine.filter((m) => m.action.kind === "create"),
     ];
-    // In chunks, so only one chunk's records are parsed back into objects at a time.
     for (let start = 0; start < ordered.length; start += WRITE_CHUNK) {
       const chunk = ordered.slice(start, start + WRITE_CHUNK);
       const batch: WriteBatch = { create: [], update: [], delete: [] };
@@ -396,7 +396,7 @@ function commitOutcome(
           record,
           token: outcome.token,
           hash: partial ? kept.hash : action.value.hash,
-          ...(partial ? { reflects: action.value.hash, content: kept.bytes } : {}),
+          ...(partial ? { reflects: action.value.hash, content: kept.deflated } : {}),
         });
       }
     }

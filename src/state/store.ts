@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { deflateRawSync, inflateRawSync } from "node:zlib";
 import Database from "better-sqlite3";
+import { deflateJson, inflateJson } from "../core/deflated-json.js";
 import type { Fields } from "../core/fields.js";
 import { sha256 } from "../core/sha256.js";
 import { AlbumsState } from "./albums-store.js";
@@ -38,12 +38,6 @@ export interface ConflictRow {
   reason: string;
 }
 
-/**
- * Bases are a kilobyte or two: a 4 KiB window and a small hash table compress them as well as
- * zlib's defaults, at a third of the cost (most of which is setting those tables up per call).
- */
-const SMALL_DEFLATE = { windowBits: 12, memLevel: 5 };
-
 /** All SQL lives here. Callers group writes with transaction(). */
 export class SyncState {
   private readonly db: Database.Database;
@@ -68,6 +62,9 @@ export class SyncState {
       if (file !== ":memory:")
         for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
       db.pragma("synchronous = NORMAL");
+      // SQLite's own default page cache (better-sqlite3 builds with 16 MB): a first sync's one big
+      // transaction would otherwise keep 16 MB of pages resident on top of the records in memory.
+      db.pragma("cache_size = -2000");
       const version = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get()
         ? (db.prepare("SELECT value FROM meta WHERE key = 'schema'").pluck().get() as string | undefined)
         : undefined;
@@ -181,7 +178,7 @@ export class SyncState {
       | { id: number; uid: string; hash: string; base: Buffer; doc: Buffer | null; deleted: number }
       | undefined;
     if (!row) return undefined;
-    const baseJson = inflateRawSync(row.base).toString("utf8");
+    const baseJson = inflateJson(row.base);
     return {
       id: row.id,
       uid: row.uid,
@@ -218,15 +215,14 @@ export class SyncState {
     id?: number;
     uid: string;
     hash: string;
-    /** Canonical JSON of the agreed Fields (UTF-8). */
-    base: Buffer;
+    /** Canonical JSON of the agreed Fields, deflated (deflateJson). */
+    deflatedBase: Buffer;
     doc: Uint8Array | undefined;
     deleted: boolean;
     /** Match keys; undefined keeps the ones stored. */
     keys: string[] | undefined;
   }): number {
     this.forgetQuiet();
-    const base = deflateRawSync(r.base, SMALL_DEFLATE);
     const doc = r.doc ? Buffer.from(r.doc) : null;
     let id = r.id;
     if (id === undefined) {
@@ -234,7 +230,7 @@ export class SyncState {
         this.sql("INSERT INTO records (uid, hash, base, doc, deleted) VALUES (?, ?, ?, ?, ?)").run(
           r.uid,
           r.hash,
-          base,
+          r.deflatedBase,
           doc,
           r.deleted ? 1 : 0,
         ).lastInsertRowid,
@@ -243,7 +239,7 @@ export class SyncState {
       this.sql("UPDATE records SET uid = ?, hash = ?, base = ?, doc = ?, deleted = ? WHERE id = ?").run(
         r.uid,
         r.hash,
-        base,
+        r.deflatedBase,
         doc,
         r.deleted ? 1 : 0,
         id,
@@ -278,9 +274,10 @@ export class SyncState {
     const row = this.sql("SELECT content FROM placements WHERE endpoint = ? AND native_id = ?")
       .pluck()
       .get(endpoint, nativeId) as Buffer | null | undefined;
-    return row ? inflateRawSync(row).toString("utf8") : undefined;
+    return row ? inflateJson(row) : undefined;
   }
 
+  /** `content`: what a lossy side could hold of the record, deflated (deflateJson). */
   savePlacement(endpoint: number, p: Placement & { content?: Buffer }): void {
     this.forgetQuiet();
     this.sql(
@@ -288,15 +285,7 @@ export class SyncState {
     ).run(p.record, endpoint, p.nativeId);
     this.sql(
       "INSERT OR REPLACE INTO placements (endpoint, native_id, record, token, hash, reflects, content) VALUES (?, ?, ?, ?, ?, ?, ?)",
-    ).run(
-      endpoint,
-      p.nativeId,
-      p.record,
-      p.token,
-      p.hash,
-      p.reflects ?? null,
-      p.content ? deflateRawSync(p.content, SMALL_DEFLATE) : null,
-    );
+    ).run(endpoint, p.nativeId, p.record, p.token, p.hash, p.reflects ?? null, p.content ?? null);
   }
 
   /** The side's content did not change, only its token: keep everything else as it is. */

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { expect, it } from "vitest";
+import { deflateJson } from "../../src/core/deflated-json.js";
 import { SCHEMA, SCHEMA_VERSION } from "../../src/state/schema.js";
 import { SyncState } from "../../src/state/store.js";
 
@@ -27,7 +28,7 @@ it("opens a state written by schema version 1 and migrates it in place", () => {
     token: "t",
     hash: "h2",
     reflects: "r",
-    content: Buffer.from("{}"),
+    content: deflateJson("{}"),
   });
   expect(state.placementContent(1, "b.vcf")).toBe("{}");
   state.close();

@@ -72,7 +72,11 @@ export class VdirEndpoint<Meta> implements Endpoint {
     return new Map(ids.map((id) => [id, this.readOne(id)]));
   }
 
-  private readOne(id: string): ReadResult {
+  /**
+   * Reads and parses one item. Its Meta is kept only when asked for (an update is about to
+   * replace the file): holding every item's Meta through a first sync pins each file's text.
+   */
+  private readOne(id: string, keepMeta = false): ReadResult {
     const path = this.store.path(id);
     let text: string;
     try {
@@ -82,7 +86,7 @@ export class VdirEndpoint<Meta> implements Endpoint {
     }
     const parsed = this.format.parse(text, path);
     if (!parsed.ok) return parsed;
-    this.metas.set(id, parsed.meta);
+    if (keepMeta) this.metas.set(id, parsed.meta);
     return { ok: true, item: { ...parsed.item, modified: this.store.modified(id) } };
   }
 
@@ -94,13 +98,12 @@ export class VdirEndpoint<Meta> implements Endpoint {
       // Unreadable now: readOne below reports nothing either; the writer goes without Meta.
     }
     if (meta !== undefined) this.metas.set(id, meta);
-    else this.readOne(id);
+    else this.readOne(id, true);
   }
 
   async write(batch: WriteBatch): Promise<WriteOutcome[]> {
     await this.format.load();
-    // An update must know the file it replaces (a vCard's version, an event's SEQUENCE), but the
-    // engine reads only files whose token changed: read the others now.
+    // An update must know the file it replaces (a vCard's version, an event's SEQUENCE): read it now.
     for (const u of batch.update) if (!this.metas.has(u.id)) this.learnMeta(u.id);
     const outcomes: WriteOutcome[] = [];
     for (const id of batch.delete) {
