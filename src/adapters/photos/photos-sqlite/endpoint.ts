@@ -1,6 +1,12 @@
 import { readdirSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, normalize, sep } from "node:path";
-import type { AlbumsEndpoint, AlbumWrite, AlbumWriteResult, PhotoLibrary } from "../../../core/albums.js";
+import type {
+  AlbumsEndpoint,
+  AlbumWrite,
+  AlbumWriteResult,
+  PhotoAsset,
+  PhotoLibrary,
+} from "../../../core/albums.js";
 import type { GuardVerdict } from "../../../core/endpoint.js";
 import { changeToken } from "../change-token.js";
 import { withPhotosDb } from "./open.js";
@@ -16,6 +22,12 @@ export abstract class PhotosSqliteEndpoint implements AlbumsEndpoint {
   readonly readOnly = false;
   readonly ordersNodes = true;
   abstract readonly uri: string;
+  private lastAssets: PhotoAsset[] | undefined;
+  /**
+   * The assets of the read a write was based on, for the read after it. An asset Photos changes
+   * meanwhile keeps its old token there; the next run reads the rows again and sees it.
+   */
+  private assetsBeforeWrite: PhotoAsset[] | undefined;
 
   constructor(
     protected readonly database: string,
@@ -31,14 +43,22 @@ export abstract class PhotosSqliteEndpoint implements AlbumsEndpoint {
 
   async read(): Promise<PhotoLibrary> {
     const listings = new Map<string, Set<string>>();
-    return withPhotosDb(this.database, "read", (db, schema) =>
-      readPhotosLibrary(db, schema, (directory, filename, modified) =>
-        this.locate(directory, filename, modified, listings),
+    const library = withPhotosDb(this.database, "read", (db, schema) =>
+      readPhotosLibrary(
+        db,
+        schema,
+        (directory, filename, modified) => this.locate(directory, filename, modified, listings),
+        this.assetsBeforeWrite,
       ),
     );
+    this.lastAssets = library.assets;
+    this.assetsBeforeWrite = undefined;
+    return library;
   }
 
   async write(change: AlbumWrite): Promise<AlbumWriteResult> {
+    // A write changes albums and memberships, never an asset row: the read after it keeps the assets.
+    this.assetsBeforeWrite = this.lastAssets;
     return withPhotosDb(this.database, "write", (db, schema) =>
       writePhotosAlbums(db, schema, change, this.uri),
     );
