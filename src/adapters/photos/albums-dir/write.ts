@@ -41,15 +41,16 @@ export async function writeAlbumsDir(
     const rel = dirs.get(id);
     if (rel !== undefined && (await exists(join(root, rel)))) await toTrash(rel);
   }
+  // Directories first, in order (a move changes the paths under it), then their contents.
   for (const node of change.put) {
     const parentRel = dirOf(node.parentRef);
-    let rel = node.id === undefined ? undefined : dirs.get(node.id);
+    const rel = node.id === undefined ? undefined : dirs.get(node.id);
     if (rel === undefined) {
-      rel = join(parentRel, await freeName(join(root, parentRel), node.title));
-      await mkdir(join(root, rel));
+      const created = join(parentRel, await freeName(join(root, parentRel), node.title));
+      await mkdir(join(root, created));
       const id = node.ref;
       ids.set(node.ref, id);
-      dirs.set(id, rel);
+      dirs.set(id, created);
       result.created.set(node.ref, id);
     } else {
       const sameParent = parentOf(rel) === parentRel;
@@ -58,9 +59,12 @@ export async function writeAlbumsDir(
         const moved = join(parentRel, name);
         await rename(join(root, rel), join(root, moved));
         renamed(dirs, files, root, rel, moved);
-        rel = moved;
       }
     }
+  }
+  // Each directory's files are its own, so several are filled at once: most of the time is fsync.
+  await forEachConcurrent(change.put, DIRECTORIES_AT_ONCE, async (node) => {
+    const rel = dirs.get(ids.get(node.ref) ?? "") as string;
     const sidecar: Sidecar = { id: node.ref, title: node.title, name: basename(rel) };
     if (node.kind === "album")
       Object.assign(sidecar, await writeMembers(root, rel, node, files, toTrash, result));
@@ -69,9 +73,33 @@ export async function writeAlbumsDir(
       JSON.stringify(sidecar),
     );
     await syncDirectory(join(root, rel));
-  }
+  });
   await syncDirectory(root);
   return result;
+}
+
+const DIRECTORIES_AT_ONCE = 8;
+
+/** Runs `work` on every item, `limit` at a time; on a failure, starts no more and rejects once the running ones settle. */
+async function forEachConcurrent<T>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (next < items.length && !failed) {
+      const item = items[next++] as T;
+      await work(item).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
+    }
+  };
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const rejected = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (rejected) throw rejected.reason;
 }
 
 function parentOf(rel: string): string {
