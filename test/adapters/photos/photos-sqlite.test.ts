@@ -177,7 +177,7 @@ describe("where an asset's file is", () => {
       ["E", ".."],
       ["E", "../top.jpg"],
     ];
-    cases.forEach(([directory, filename], i) => set.run(directory, filename, i + 1));
+    for (const [i, [directory, filename]] of cases.entries()) set.run(directory, filename, i + 1);
     db.close();
     const read = await new PhotosLibraryEndpoint(library).read();
     const where = cases.map((_, i) => {

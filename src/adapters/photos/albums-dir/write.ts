@@ -63,7 +63,8 @@ export async function writeAlbumsDir(
     }
   }
   // Each directory's files are its own, so several are filled at once: most of the time is fsync.
-  await forEachConcurrent(change.put, DIRECTORIES_AT_ONCE, async (node) => {
+  // A batch settles whole before a failure is thrown, so nothing is written after it.
+  const fill = async (node: TargetNode) => {
     const rel = dirs.get(ids.get(node.ref) ?? "") as string;
     const sidecar: Sidecar = { id: node.ref, title: node.title, name: basename(rel) };
     if (node.kind === "album")
@@ -73,34 +74,17 @@ export async function writeAlbumsDir(
       JSON.stringify(sidecar),
     );
     await syncDirectory(join(root, rel));
-  });
+  };
+  for (let i = 0; i < change.put.length; i += DIRECTORIES_AT_ONCE) {
+    const settled = await Promise.allSettled(change.put.slice(i, i + DIRECTORIES_AT_ONCE).map(fill));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+  }
   await syncDirectory(root);
   return result;
 }
 
 const DIRECTORIES_AT_ONCE = 8;
-
-/** Runs `work` on every item, `limit` at a time; on a failure, starts no more and rejects once the running ones settle. */
-async function forEachConcurrent<T>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (next < items.length && !failed) {
-      const item = items[next++] as T;
-      await work(item).catch((error: unknown) => {
-        failed = true;
-        throw error;
-      });
-    }
-  };
-  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
-  const rejected = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (rejected) throw rejected.reason;
-}
 
 function parentOf(rel: string): string {
   const parent = dirname(rel);
