@@ -76,11 +76,21 @@ export class AlbumsState {
     return new Map(rows.map(([id, token, fingerprint]) => [id, { token, fingerprint }]));
   }
 
-  replaceAssets(endpoint: number, assets: Map<string, { token: string; fingerprint: string }>): void {
-    this.db.prepare("DELETE FROM album_assets WHERE endpoint = ?").run(endpoint);
-    const insert = this.db.prepare(
-      "INSERT INTO album_assets (endpoint, native_id, token, fingerprint) VALUES (?, ?, ?, ?)",
+  /** Makes the side's cache `assets`, writing only the rows that differ from `stored` (what it holds now). */
+  updateAssets(
+    endpoint: number,
+    assets: Map<string, { token: string; fingerprint: string }>,
+    stored: Map<string, { token: string; fingerprint: string }>,
+  ): void {
+    const remove = this.db.prepare("DELETE FROM album_assets WHERE endpoint = ? AND native_id = ?");
+    const upsert = this.db.prepare(
+      "INSERT OR REPLACE INTO album_assets (endpoint, native_id, token, fingerprint) VALUES (?, ?, ?, ?)",
     );
-    for (const [id, a] of assets) insert.run(endpoint, id, a.token, a.fingerprint);
+    for (const id of stored.keys()) if (!assets.has(id)) remove.run(endpoint, id);
+    for (const [id, a] of assets) {
+      const was = stored.get(id);
+      if (was?.token !== a.token || was.fingerprint !== a.fingerprint)
+        upsert.run(endpoint, id, a.token, a.fingerprint);
+    }
   }
 }

@@ -55,9 +55,10 @@ export async function syncAlbums(options: AlbumsSyncOptions): Promise<SyncReport
   if (tokens.every((t, i) => t !== undefined && before[i]?.inSync && before[i]?.token === t)) return report;
 
   const sides: SideRead[] = [];
+  const caches = ids.map((id) => albums.assets(id));
   for (const [i, endpoint] of endpoints.entries()) {
     options.onProgress?.({ phase: "read", loaded: i, total: endpoints.length });
-    sides.push(await readSide(endpoint, albums.assets(ids[i] as number), options.fingerprint));
+    sides.push(await readSide(endpoint, caches[i] as SideRead["assets"], options.fingerprint));
   }
   for (const side of sides) report.skipped.push(...side.unreadable);
   const docs = new AlbumDocs((name) => albums.doc(name));
@@ -73,7 +74,7 @@ export async function syncAlbums(options: AlbumsSyncOptions): Promise<SyncReport
   if (!changed.some(Boolean) && stored.every((s) => s?.inSync)) {
     if (!options.dryRun)
       state.transaction(() => {
-        saveCaches(albums, sides, ids, false);
+        saveCaches(albums, sides, ids, caches);
         sides.forEach((_, i) => {
           const token = tokens[i];
           const view = json[i] as string;
@@ -151,7 +152,7 @@ export async function syncAlbums(options: AlbumsSyncOptions): Promise<SyncReport
       });
       albums.replaceNodes(id, side.refOf);
     });
-    saveCaches(albums, sides, ids, true);
+    saveCaches(albums, sides, ids, caches);
     for (const c of report.conflicts) state.logConflict(run, c);
     state.finishRun(run, { endpoints: report.endpoints, conflicts: report.conflicts.length });
   });
@@ -203,10 +204,15 @@ async function adopt(side: SideRead): Promise<boolean> {
   return true;
 }
 
-/** Each side's fingerprint cache; `all` after a write (ids may have moved), else only where files were hashed. */
-function saveCaches(albums: AlbumsState, sides: SideRead[], ids: number[], all: boolean): void {
+/** Each side's fingerprint cache, as it was read (and reread after a write); `stored` is what the state held. */
+function saveCaches(
+  albums: AlbumsState,
+  sides: SideRead[],
+  ids: number[],
+  stored: SideRead["assets"][],
+): void {
   sides.forEach((side, i) => {
-    if (all || side.hashed > 0) albums.replaceAssets(ids[i] as number, side.assets);
+    albums.updateAssets(ids[i] as number, side.assets, stored[i] as SideRead["assets"]);
   });
 }
 

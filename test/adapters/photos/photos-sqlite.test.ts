@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
@@ -151,5 +151,51 @@ describe("Photos.sqlite writes", () => {
     expect(new Set(rows.map((r) => r.ZUUID)).size).toBe(2);
     expect(rows[1]?.ZCUSTOMKEYASSET).toBe(Number(pk("wedding.jpg")));
     expect(trashed).toBe(1);
+  });
+});
+
+describe("where an asset's file is", () => {
+  it("finds files only inside originals, whatever ZDIRECTORY and ZFILENAME say, and notices one missing", async () => {
+    const library = copyPhotosLibrary();
+    mkdirSync(join(library, "originals", "E"));
+    writeFileSync(join(library, "originals", "E", "here.jpg"), "x");
+    writeFileSync(join(library, "originals", "top.jpg"), "x");
+    writeFileSync(join(library, "secret.jpg"), "x");
+    const db = new Database(join(library, "database", "Photos.sqlite"));
+    const set = db.prepare(
+      "UPDATE ZASSET SET ZDIRECTORY = ?, ZFILENAME = ?, ZMODIFICATIONDATE = 7 WHERE Z_PK = ?",
+    );
+    const cases: [string, string][] = [
+      ["E", "here.jpg"],
+      ["E/", "here.jpg"],
+      ["F/../E", "here.jpg"],
+      [".", "top.jpg"],
+      ["E", "gone.jpg"],
+      ["..", "secret.jpg"],
+      ["E/../..", "secret.jpg"],
+      ["/Volumes/x", "here.jpg"],
+      ["E", ".."],
+      ["E", "../top.jpg"],
+    ];
+    for (const [i, [directory, filename]] of cases.entries()) set.run(directory, filename, i + 1);
+    db.close();
+    const read = await new PhotosLibraryEndpoint(library).read();
+    const where = cases.map((_, i) => {
+      const a = read.assets.find((x) => x.id === String(i + 1));
+      return [a?.path?.slice(library.length), a?.token];
+    });
+    const here = ["/originals/E/here.jpg", "E/here.jpg@7"];
+    expect(where).toEqual([
+      here,
+      here,
+      here,
+      ["/originals/top.jpg", "top.jpg@7"],
+      ["/originals/E/gone.jpg", "missing"],
+      [undefined, "none"],
+      [undefined, "none"],
+      [undefined, "none"],
+      [undefined, "none"],
+      [undefined, "none"],
+    ]);
   });
 });

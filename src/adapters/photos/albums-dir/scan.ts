@@ -49,15 +49,38 @@ export interface ScannedLibrary {
   library: PhotoLibrary;
   /** Node id → its directory, relative to the root. */
   dirs: Map<string, string>;
+  /** Album directory (relative) → which directory it was (inode and birth time). */
+  identities: Map<string, string>;
 }
 
-export function scanAlbumsDir(root: string): ScannedLibrary {
-  const scanned: ScannedLibrary = { library: { assets: [], nodes: [] }, dirs: new Map() };
-  walk(root, "", null, scanned, 0);
+/**
+ * `previous`, the scan a write into the library was based on: a file name that was already in the
+ * same album directory (same path, inode and birth time) keeps the asset it had, unstatted.
+ * Cradle's writes never put a photo under a name the directory held, nor rewrite one in place, so
+ * whatever they changed shows; a photo someone else rewrites meanwhile keeps its old token here,
+ * and the next run, which stats it, sees the change.
+ */
+export function scanAlbumsDir(root: string, previous?: ScannedLibrary): ScannedLibrary {
+  const scanned: ScannedLibrary = {
+    library: { assets: [], nodes: [] },
+    dirs: new Map(),
+    identities: new Map(),
+  };
+  const known = previous && {
+    identities: previous.identities,
+    assets: new Map(previous.library.assets.map((a) => [a.id, a])),
+  };
+  walk(root, "", null, { scanned, known }, 0);
   return scanned;
 }
 
-function walk(abs: string, rel: string, parent: string | null, scanned: ScannedLibrary, depth: number): void {
+interface Walk {
+  scanned: ScannedLibrary;
+  known: { identities: Map<string, string>; assets: Map<string, PhotoAsset> } | undefined;
+}
+
+function walk(abs: string, rel: string, parent: string | null, w: Walk, depth: number): void {
+  const { scanned } = w;
   const { library } = scanned;
   for (const entry of listDir(abs)) {
     if (!entry.isDirectory() || entry.name.startsWith(".")) continue;
@@ -81,13 +104,17 @@ function walk(abs: string, rel: string, parent: string | null, scanned: ScannedL
     library.nodes.push(node);
     scanned.dirs.set(id, childRel);
     if (isAlbum) {
+      const stat = statSync(childAbs, { throwIfNoEntry: false });
+      const identity = stat && `${stat.ino}:${stat.birthtimeMs}`;
+      if (identity) scanned.identities.set(childRel, identity);
+      const same = identity && w.known?.identities.get(childRel) === identity ? w.known.assets : undefined;
       for (const name of ordered(media, sidecar?.order)) {
         const assetId = `${childRel}/${name}`;
-        library.assets.push(asset(assetId, join(childAbs, name), name));
+        library.assets.push(same?.get(assetId) ?? asset(assetId, join(childAbs, name), name));
         node.members.push(assetId);
       }
       if (sidecar?.key && media.includes(sidecar.key)) node.keyAsset = `${childRel}/${sidecar.key}`;
-    } else if (depth < 64) walk(childAbs, childRel, id, scanned, depth + 1);
+    } else if (depth < 64) walk(childAbs, childRel, id, w, depth + 1);
   }
 }
 

@@ -41,15 +41,16 @@ export async function writeAlbumsDir(
     const rel = dirs.get(id);
     if (rel !== undefined && (await exists(join(root, rel)))) await toTrash(rel);
   }
+  // Directories first, in order (a move changes the paths under it), then their contents.
   for (const node of change.put) {
     const parentRel = dirOf(node.parentRef);
-    let rel = node.id === undefined ? undefined : dirs.get(node.id);
+    const rel = node.id === undefined ? undefined : dirs.get(node.id);
     if (rel === undefined) {
-      rel = join(parentRel, await freeName(join(root, parentRel), node.title));
-      await mkdir(join(root, rel));
+      const created = join(parentRel, await freeName(join(root, parentRel), node.title));
+      await mkdir(join(root, created));
       const id = node.ref;
       ids.set(node.ref, id);
-      dirs.set(id, rel);
+      dirs.set(id, created);
       result.created.set(node.ref, id);
     } else {
       const sameParent = parentOf(rel) === parentRel;
@@ -58,9 +59,13 @@ export async function writeAlbumsDir(
         const moved = join(parentRel, name);
         await rename(join(root, rel), join(root, moved));
         renamed(dirs, files, root, rel, moved);
-        rel = moved;
       }
     }
+  }
+  // Each directory's files are its own, so several are filled at once: most of the time is fsync.
+  // A batch settles whole before a failure is thrown, so nothing is written after it.
+  const fill = async (node: TargetNode) => {
+    const rel = dirs.get(ids.get(node.ref) ?? "") as string;
     const sidecar: Sidecar = { id: node.ref, title: node.title, name: basename(rel) };
     if (node.kind === "album")
       Object.assign(sidecar, await writeMembers(root, rel, node, files, toTrash, result));
@@ -69,10 +74,17 @@ export async function writeAlbumsDir(
       JSON.stringify(sidecar),
     );
     await syncDirectory(join(root, rel));
+  };
+  for (let i = 0; i < change.put.length; i += DIRECTORIES_AT_ONCE) {
+    const settled = await Promise.allSettled(change.put.slice(i, i + DIRECTORIES_AT_ONCE).map(fill));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
   }
   await syncDirectory(root);
   return result;
 }
+
+const DIRECTORIES_AT_ONCE = 8;
 
 function parentOf(rel: string): string {
   const parent = dirname(rel);

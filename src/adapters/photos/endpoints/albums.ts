@@ -26,6 +26,8 @@ export class PhotosAlbumsDirEndpoint implements AlbumsEndpoint {
   readonly ordersNodes = false;
   readonly uri: string;
   private last: ScannedLibrary | undefined;
+  /** The scan the last write was based on: the read after the write stats only what changed. */
+  private beforeWrite: ScannedLibrary | undefined;
 
   constructor(private readonly dir: string) {
     this.uri = `albums:${dir}`;
@@ -48,7 +50,8 @@ export class PhotosAlbumsDirEndpoint implements AlbumsEndpoint {
           dir: this.dir,
         },
       );
-    this.last = scanAlbumsDir(this.dir);
+    this.last = scanAlbumsDir(this.dir, this.beforeWrite);
+    this.beforeWrite = undefined;
     return this.last.library;
   }
 
@@ -56,6 +59,7 @@ export class PhotosAlbumsDirEndpoint implements AlbumsEndpoint {
     if (!this.last) await this.read();
     const { library, dirs } = this.last as ScannedLibrary;
     const files = new Map(library.assets.flatMap((a) => (a.path ? [[a.id, a.path] as const] : [])));
+    this.beforeWrite = this.last;
     this.last = undefined;
     return writeAlbumsDir(this.dir, change, new Map(dirs), files);
   }

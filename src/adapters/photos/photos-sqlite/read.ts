@@ -24,12 +24,13 @@ interface AlbumRow {
   keyAsset: number | null;
 }
 
+/** `assets`, when given, stand for the asset rows (read earlier in this run: Cradle never writes them). */
 export function readPhotosLibrary(
   db: Database.Database,
   schema: PhotosSchema,
   locate: LocateAsset,
+  assets: PhotoAsset[] = readAssets(db, schema, locate),
 ): PhotoLibrary {
-  const assets = readAssets(db, schema, locate);
   const live = new Set(assets.map((a) => a.id));
   const root = db
     .prepare(`SELECT Z_PK FROM ZGENERICALBUM WHERE ZKIND = ${AlbumKind.root} ORDER BY Z_PK LIMIT 1`)
