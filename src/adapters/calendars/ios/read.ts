@@ -62,20 +62,42 @@ const ITEMS = `SELECT ci.ROWID AS rowid, ci.summary, ci.description, ci.url, ci.
  * Masters as ids and change tokens (all of them, or one ROWID): the master's last_modified and
  * sequence_num, and each detached occurrence's ROWID and last_modified.
  */
+/**
+ * Every event master with its change token: its own last_modified and sequence, and each detached
+ * occurrence's ROWID and last_modified. One pass over the events (a subquery per master costs
+ * three times as much); `rowid` limits it to one master, for the token of a record just written.
+ */
 export function listEvents(db: Database.Database, rowid?: number): { id: string; token: string }[] {
   const rows = statement(
     db,
-    `SELECT m.ROWID AS id, m.last_modified AS modified, m.sequence_num AS sequence,
-        (SELECT group_concat(d.ROWID || '@' || d.last_modified) FROM CalendarItem d WHERE d.orig_item_id = m.ROWID) AS detached
-       FROM CalendarItem m WHERE m.entity_type = ${EVENT_ENTITY} AND NOT (m.orig_item_id > 0)
-       ${rowid === undefined ? "" : "AND m.ROWID = ?"}`,
+    `SELECT ROWID, last_modified, sequence_num, orig_item_id FROM CalendarItem
+       WHERE +entity_type = ${EVENT_ENTITY} ${rowid === undefined ? "" : "AND (ROWID = ? OR orig_item_id = ?)"}
+       ORDER BY ROWID`,
   )
     .raw()
-    .all(...(rowid === undefined ? [] : [rowid])) as [number, number | null, number | null, string | null][];
-  return rows.map(([id, modified, sequence, detached]) => ({
-    id: String(id),
-    token: `${modified ?? 0}/${sequence ?? 0}${detached ? `/${detached}` : ""}`,
-  }));
+    .all(...(rowid === undefined ? [] : [rowid, rowid])) as [
+    number,
+    number | null,
+    number | null,
+    number | null,
+  ][];
+  const detached = new Map<number, string[]>();
+  for (const [id, modified, , master] of rows) {
+    if (master === null || master <= 0) continue;
+    const list = detached.get(master) ?? [];
+    list.push(`${id}@${modified ?? ""}`);
+    detached.set(master, list);
+  }
+  const listed: { id: string; token: string }[] = [];
+  for (const [id, modified, sequence, master] of rows) {
+    if (master !== null && master > 0) continue;
+    const occurrences = detached.get(id);
+    listed.push({
+      id: String(id),
+      token: `${modified ?? 0}/${sequence ?? 0}${occurrences ? `/${occurrences.join(",")}` : ""}`,
+    });
+  }
+  return listed;
 }
 
 function groupBy<T>(rows: T[], key: (row: T) => number): Map<number, T[]> {
