@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { deflateJson, inflateJson } from "../core/deflated-json.js";
+import { inflateJson } from "../core/deflated-json.js";
 import type { Fields } from "../core/fields.js";
 import { sha256 } from "../core/sha256.js";
 import { AlbumsState } from "./albums-store.js";
