@@ -30,12 +30,17 @@ export class PackWriter {
     return new PackWriter(await open(temp, "wx", 0o600), temp);
   }
 
-  async add(blob: Omit<PackedBlob, "offset" | "length">, stored: Buffer): Promise<void> {
-    this.inflight.push(this.handle.write(stored, 0, stored.length, this.size));
+  /** Appends one stored blob, given in pieces (one writev). */
+  async add(blob: Omit<PackedBlob, "offset" | "length">, stored: Buffer[]): Promise<void> {
+    let length = 0;
+    for (const part of stored) {
+      this.hash.update(part);
+      length += part.length;
+    }
+    this.inflight.push(this.handle.writev(stored, this.size));
+    this.blobs.push({ ...blob, offset: this.size, length });
+    this.size += length;
     if (this.inflight.length >= MAX_INFLIGHT) await this.inflight.shift();
-    this.hash.update(stored);
-    this.blobs.push({ ...blob, offset: this.size, length: stored.length });
-    this.size += stored.length;
   }
 
   /** Writes the header and moves the pack into place; returns its id (SHA-256 of its bytes). */

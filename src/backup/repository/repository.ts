@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { type FileHandle, mkdir, open, readdir, readFile, stat, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { syncDirectory, writeFileAtomic } from "../../adapters/shared/atomic-write.js";
-import { decodeJson, decodeObject, encodeJson, encodeObject } from "./codec.js";
+import { decodeBlob, decodeJson, encodeBlob, encodeJson } from "./codec.js";
 import { newConfig, parseConfig, type RepoConfig, unlockConfig } from "./config.js";
 import { RepositoryCorruptError, RepositoryFullError, RepositoryMissingError } from "./errors.js";
 import { type BlobLocation, type IndexFileBody, indexBody, mergeIndexBody } from "./index-file.js";
@@ -43,6 +43,8 @@ export class Repository {
   readonly indexFiles = new Map<string, string[]>();
   private pack: PackWriter | undefined;
   private saving: Promise<void> = Promise.resolve();
+  /** saveBlob calls not yet settled: flush waits for them. */
+  private readonly storing = new Set<Promise<number>>();
   private readonly handles = new Map<string, Promise<FileHandle>>();
   private pendingIds = new Set<string>();
   /** Packs written by this run and not yet in an index file. */
@@ -108,35 +110,51 @@ export class Repository {
     return this.index.has(id) || this.pendingIds.has(id);
   }
 
-  /** Stores a blob unless one with the same content exists. Returns the stored size (0 when deduplicated). */
+  /**
+   * Stores a blob unless one with the same content exists. Returns the stored size (0 when
+   * deduplicated). Callers may run several at once: the content is deflated meanwhile, and only
+   * the append to the shared pack is serialized. A blob being stored already counts in has().
+   */
   async saveBlob(
     data: Uint8Array,
     compress: boolean,
     id = sha256(data),
   ): Promise<{ id: string; stored: number }> {
-    // Serialized: concurrent callers share one pack, whose writer appends in order.
-    const run = this.saving.then(() => this._saveBlob(data, compress, id));
-    this.saving = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    if (this.has(id)) return { id, stored: 0 };
+    this.pendingIds.add(id);
+    const work = encodeBlob(data, compress, this.key).then((stored) => {
+      const append = this.saving.then(() => this.append(id, data.length, compress, stored));
+      this.saving = append.then(
+        () => undefined,
+        () => undefined,
+      );
+      return append;
+    });
+    this.storing.add(work);
+    try {
+      return { id, stored: await work };
+    } catch (error) {
+      this.pendingIds.delete(id);
+      throw error;
+    } finally {
+      this.storing.delete(work);
+    }
   }
 
-  private async _saveBlob(
-    data: Uint8Array,
-    compress: boolean,
+  private async append(
     id: string,
-  ): Promise<{ id: string; stored: number }> {
-    if (this.has(id)) return { id, stored: 0 };
-    const stored = encodeObject(data, compress, this.key);
-    this.pendingIds.add(id);
+    rawLength: number,
+    compressed: boolean,
+    stored: Buffer[],
+  ): Promise<number> {
+    let length = 0;
+    for (const part of stored) length += part.length;
     await this.guard("pack", async () => {
       this.pack ??= await PackWriter.start(this.paths.data);
-      await this.pack.add({ id, rawLength: data.length, compressed: compress }, stored);
+      await this.pack.add({ id, rawLength, compressed }, stored);
     });
     if (this.pack && this.pack.size >= (this.options.packSize ?? 16 * 1024 * 1024)) await this.writePack();
-    return { id, stored: stored.length };
+    return length;
   }
 
   async loadBlob(id: string): Promise<Buffer> {
@@ -155,7 +173,7 @@ export class Repository {
       const stored = Buffer.alloc(at.length);
       const { bytesRead } = await handle.read(stored, 0, at.length, at.offset);
       if (bytesRead !== at.length) throw new Error(`pack ${at.pack} is shorter than its index says`);
-      const plain = decodeObject(stored, at.compressed, this.key);
+      const plain = await decodeBlob(stored, at.compressed, this.key);
       if (plain.length !== at.rawLength || sha256(plain) !== id)
         throw new Error("content does not match its id");
       return plain;
@@ -198,6 +216,7 @@ export class Repository {
 
   /** Writes the pending pack and an index file for every pack this run wrote. */
   async flush(): Promise<void> {
+    await Promise.allSettled(this.storing);
     await this.saving;
     if (this.pack) await this.writePack();
     if (this.unindexed.size === 0) return;
@@ -208,9 +227,13 @@ export class Repository {
     this.unindexed.clear();
   }
 
-  /** Writes a whole new index for `packs` and removes the index files it replaces (prune). */
+  /**
+   * Writes a whole new index for `packs`, and for the packs this run wrote (prune's copies), and
+   * removes the index files it replaces.
+   */
   async rewriteIndex(packs: Map<string, PackedBlob[]>, replaced: string[]): Promise<void> {
-    this.unindexed = packs;
+    // Added to, not replaced: packs that filled while prune copied blobs are already in it.
+    for (const [id, blobs] of packs) this.unindexed.set(id, blobs);
     await this.flush();
     for (const id of replaced) {
       await unlink(this.paths.indexFile(id));
