@@ -165,10 +165,6 @@ async function parentTree(repo: Repository, udid: string): Promise<Map<string, S
   return new Map((await loadTree(repo, last)).map((e) => [entryKey(e), e]));
 }
 
-/** Chunks of one file being stored at once: a few, so deflate (on the thread pool) overlaps chunking. */
-const CHUNKS_IN_FLIGHT = 8;
-const BYTES_IN_FLIGHT = 16 * 1024 * 1024;
-
 async function storeFile(
   repo: Repository,
   entry: TreeEntry,
@@ -182,39 +178,15 @@ async function storeFile(
   let compress: boolean | undefined = policy.kind === "media" ? false : undefined;
   const pieces =
     policy.kind === "sqlite" ? fixedChunks(stream, policy.chunkSize) : chunkStream(stream, policy.cdc);
-  const inflight = new Set<Promise<void>>();
-  let inflightBytes = 0;
-  let failure: { error: unknown } | undefined;
-  const store = async (chunk: Buffer, at: number, deflate: boolean) => {
-    const { id, stored } = await repo.saveBlob(chunk, deflate);
-    chunks[at] = id;
+  for await (const chunk of pieces) {
+    compress ??= compressionPays(chunk);
+    const { id, stored } = await repo.saveBlob(chunk, compress);
+    chunks.push(id);
+    size += chunk.length;
     totals.storedBytes += stored;
     if (stored === 0) totals.dedupBytes += chunk.length;
     onBytes(chunk.length);
-  };
-  try {
-    for await (const chunk of pieces) {
-      compress ??= compressionPays(chunk);
-      const job: Promise<void> = store(chunk, chunks.length++, compress)
-        .catch((error: unknown) => {
-          failure ??= { error };
-        })
-        .finally(() => {
-          inflight.delete(job);
-          inflightBytes -= chunk.length;
-        });
-      inflight.add(job);
-      inflightBytes += chunk.length;
-      size += chunk.length;
-      while (inflight.size >= CHUNKS_IN_FLIGHT || inflightBytes >= BYTES_IN_FLIGHT)
-        await Promise.race(inflight);
-      if (failure) throw failure.error;
-    }
-  } finally {
-    // Nothing of this file is still being written when it settles, whether it failed or not.
-    await Promise.all(inflight);
   }
-  if (failure) throw failure.error;
   totals.readBytes += size;
   // The file may have grown or shrunk since it was listed; the snapshot records what was read.
   return { ...entry, size, chunks };

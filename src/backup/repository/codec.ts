@@ -3,8 +3,7 @@
  * "compressed" flag in their pack header and index entry; metadata files (index, snapshot, pack
  * header) are always deflated JSON or binary.
  */
-import { promisify } from "node:util";
-import { deflateRaw, deflateRawSync, inflateRaw, inflateRawSync } from "node:zlib";
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { seal, sealParts, unseal } from "./crypto.js";
 
 /** Level 1: on this machine it deflates plists and SQLite pages almost as well as level 6, several times faster. */
@@ -17,32 +16,15 @@ export function encodeObject(data: Uint8Array, compress: boolean, key: Buffer | 
   return key ? seal(key, body) : body;
 }
 
-const deflateAsync = promisify(deflateRaw);
-const inflateAsync = promisify(inflateRaw);
-
 /**
- * encodeObject for blobs, in pieces for writev. Deflate, the costly step, runs on libuv's thread
- * pool, so a backup compresses on the second core while the main thread chunks, hashes and seals.
+ * encodeObject for blobs, in pieces for one writev. Deflate stays on the main thread: on the
+ * thread pool it cost more CPU than it saved in wall time on this 2-core machine (docs/backup.md).
  */
-export async function encodeBlob(
-  data: Uint8Array,
-  compress: boolean,
-  key: Buffer | undefined,
-): Promise<Buffer[]> {
+export function encodeBlob(data: Uint8Array, compress: boolean, key: Buffer | undefined): Buffer[] {
   const body = compress
-    ? await deflateAsync(data, { level: LEVEL })
+    ? deflateRawSync(data, { level: LEVEL })
     : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   return key ? sealParts(key, body) : [body];
-}
-
-/** decodeObject for blobs, inflating on the thread pool. */
-export async function decodeBlob(
-  stored: Uint8Array,
-  compressed: boolean,
-  key: Buffer | undefined,
-): Promise<Buffer> {
-  const body = key ? unseal(key, stored) : Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
-  return compressed ? inflateAsync(body) : body;
 }
 
 export function decodeObject(stored: Uint8Array, compressed: boolean, key: Buffer | undefined): Buffer {

@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { type FileHandle, mkdir, open, readdir, readFile, stat, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { syncDirectory, writeFileAtomic } from "../../adapters/shared/atomic-write.js";
-import { decodeBlob, decodeJson, encodeBlob, encodeJson } from "./codec.js";
+import { decodeJson, decodeObject, encodeBlob, encodeJson } from "./codec.js";
 import { newConfig, parseConfig, type RepoConfig, unlockConfig } from "./config.js";
 import { RepositoryCorruptError, RepositoryFullError, RepositoryMissingError } from "./errors.js";
 import { type BlobLocation, type IndexFileBody, indexBody, mergeIndexBody } from "./index-file.js";
@@ -43,8 +43,6 @@ export class Repository {
   readonly indexFiles = new Map<string, string[]>();
   private pack: PackWriter | undefined;
   private saving: Promise<void> = Promise.resolve();
-  /** saveBlob calls not yet settled: flush waits for them. */
-  private readonly storing = new Set<Promise<number>>();
   private readonly handles = new Map<string, Promise<FileHandle>>();
   private pendingIds = new Set<string>();
   /** Packs written by this run and not yet in an index file. */
@@ -112,8 +110,7 @@ export class Repository {
 
   /**
    * Stores a blob unless one with the same content exists. Returns the stored size (0 when
-   * deduplicated). Callers may run several at once: the content is deflated meanwhile, and only
-   * the append to the shared pack is serialized. A blob being stored already counts in has().
+   * deduplicated). Concurrent callers share one pack: appends are serialized, in call order.
    */
   async saveBlob(
     data: Uint8Array,
@@ -122,23 +119,14 @@ export class Repository {
   ): Promise<{ id: string; stored: number }> {
     if (this.has(id)) return { id, stored: 0 };
     this.pendingIds.add(id);
-    const work = encodeBlob(data, compress, this.key).then((stored) => {
-      const append = this.saving.then(() => this.append(id, data.length, compress, stored));
-      this.saving = append.then(
-        () => undefined,
-        () => undefined,
-      );
-      return append;
-    });
-    this.storing.add(work);
-    try {
-      return { id, stored: await work };
-    } catch (error) {
-      this.pendingIds.delete(id);
-      throw error;
-    } finally {
-      this.storing.delete(work);
-    }
+    const append = this.saving.then(() =>
+      this.append(id, data.length, compress, encodeBlob(data, compress, this.key)),
+    );
+    this.saving = append.then(
+      () => undefined,
+      () => undefined,
+    );
+    return { id, stored: await append };
   }
 
   private async append(
@@ -168,24 +156,41 @@ export class Repository {
 
   /** Reads a blob from a known place, checking it against its id. */
   async loadBlobAt(id: string, at: BlobLocation): Promise<Buffer> {
+    let stored: Buffer;
     try {
       const handle = await this.packHandle(at.pack);
-      const stored = Buffer.alloc(at.length);
+      stored = Buffer.allocUnsafe(at.length);
       const { bytesRead } = await handle.read(stored, 0, at.length, at.offset);
       if (bytesRead !== at.length) throw new Error(`pack ${at.pack} is shorter than its index says`);
-      const plain = await decodeBlob(stored, at.compressed, this.key);
+    } catch (error) {
+      throw this.unreadable(id, at, error);
+    }
+    return this.openBlob(id, at, stored);
+  }
+
+  /** A blob cut from its whole pack's bytes (verify reads packs whole), checked against its id. */
+  blobInPack(id: string, at: BlobLocation, pack: Buffer): Buffer {
+    if (at.offset + at.length > pack.length)
+      throw this.unreadable(id, at, new Error(`pack ${at.pack} is shorter than its index says`));
+    return this.openBlob(id, at, pack.subarray(at.offset, at.offset + at.length));
+  }
+
+  private openBlob(id: string, at: BlobLocation, stored: Buffer): Buffer {
+    try {
+      const plain = decodeObject(stored, at.compressed, this.key);
       if (plain.length !== at.rawLength || sha256(plain) !== id)
         throw new Error("content does not match its id");
       return plain;
     } catch (error) {
-      throw new RepositoryCorruptError(
-        `Blob ${id} in pack ${at.pack} cannot be read: ${(error as Error).message}.`,
-        {
-          blob: id,
-          pack: at.pack,
-        },
-      );
+      throw this.unreadable(id, at, error);
     }
+  }
+
+  private unreadable(id: string, at: BlobLocation, error: unknown): RepositoryCorruptError {
+    return new RepositoryCorruptError(
+      `Blob ${id} in pack ${at.pack} cannot be read: ${(error as Error).message}.`,
+      { blob: id, pack: at.pack },
+    );
   }
 
   /** An open pack, kept among the last few used: a restore reads many blobs from each pack. */
@@ -216,7 +221,6 @@ export class Repository {
 
   /** Writes the pending pack and an index file for every pack this run wrote. */
   async flush(): Promise<void> {
-    await Promise.allSettled(this.storing);
     await this.saving;
     if (this.pack) await this.writePack();
     if (this.unindexed.size === 0) return;
