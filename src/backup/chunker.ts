@@ -69,8 +69,10 @@ function cutPointAcross(pieces: readonly Uint8Array[], total: number, params: Ch
   const normal = Math.min(end, avgSize);
   let hash = 0;
   let base = 0; // offset of `piece` in the whole
-  for (const piece of pieces) {
+  for (const given of pieces) {
     if (base >= end) break;
+    // A plain Uint8Array view: the loop stays monomorphic whether pieces are Buffers or not.
+    const piece = new Uint8Array(given.buffer, given.byteOffset, given.length);
     const stop = Math.min(end - base, piece.length);
     const switchAt = Math.max(0, Math.min(normal - base, stop));
     let j = Math.max(0, minSize - base);
@@ -83,7 +85,7 @@ function cutPointAcross(pieces: readonly Uint8Array[], total: number, params: Ch
       hash = ((hash << 1) + (GEAR[piece[j] as number] as number)) >>> 0;
       if ((hash & maskLarge) === 0) return base + j + 1;
     }
-    base += piece.length;
+    base += given.length;
   }
   return end;
 }

@@ -139,7 +139,7 @@ export class Repository {
     for (const part of stored) length += part.length;
     await this.guard("pack", async () => {
       this.pack ??= await PackWriter.start(this.paths.data);
-      await this.pack.add({ id, rawLength, compressed }, stored);
+      this.pack.add({ id, rawLength, compressed }, stored);
     });
     if (this.pack && this.pack.size >= (this.options.packSize ?? 16 * 1024 * 1024)) await this.writePack();
     return length;
