@@ -66,7 +66,7 @@ export function generatePhoneTree(cli: string, root: string, totalBytes: number,
     photo(root, `IMG_${String(photos).padStart(4, "0")}.JPG`, size);
     media += size;
   }
-  const smsRows = Math.round((totalBytes * 0.15) / 400);
+  const smsRows = Math.round((totalBytes * 0.15) / 430);
   database(root, "Library/SMS/sms.db", smsRows, rng);
   database(root, "Media/PhotoData/Photos.sqlite", Math.round((totalBytes * 0.04) / 400), rng);
   const plists = Math.max(200, Math.round(totalBytes / MiB) * 8);
@@ -82,29 +82,54 @@ export function generatePhoneTree(cli: string, root: string, totalBytes: number,
       `<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0">\n<dict>\n${body}\n</dict>\n</plist>\n`,
     );
   }
-  return { files: photos + plists, smsBytes: smsRows * 400 };
+  return { files: photos + plists, smsBytes: smsRows * 430 };
 }
 
-/** A Messages-like table: ~400-byte rows, with an index, as sms.db grows. */
+/**
+ * Messages-like rows of ~430 bytes on disk (guid, text, an attributedBody blob, two indexes), in
+ * the device's own message table when it made one (the virtual iPhone writes a real sms.db).
+ * Texts are words of a random vocabulary and attributedBody is keystream, so pages compress about
+ * as little as the issue's sms.db did (restic re-stored 38 of its 40 MB after scattered updates).
+ */
 function database(root: string, rel: string, rows: number, rng: Rng): void {
   const file = join(root, rel);
   mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.exec(
-    "PRAGMA journal_mode=DELETE; CREATE TABLE message (ROWID INTEGER PRIMARY KEY, guid TEXT, text TEXT, handle INTEGER, date INTEGER); CREATE INDEX message_date ON message(date);",
+    "PRAGMA journal_mode=DELETE; CREATE TABLE IF NOT EXISTS message (ROWID INTEGER PRIMARY KEY AUTOINCREMENT, guid TEXT UNIQUE NOT NULL, text TEXT, handle_id INTEGER DEFAULT 0, attributedBody BLOB, date INTEGER); CREATE INDEX IF NOT EXISTS message_idx_date ON message(date);",
   );
-  const insert = db.prepare("INSERT INTO message (guid, text, handle, date) VALUES (?, ?, ?, ?)");
+  const insert = db.prepare(
+    "INSERT INTO message (guid, text, handle_id, attributedBody, date) VALUES (?, ?, ?, ?, ?)",
+  );
+  const words = Array.from({ length: 4000 }, () =>
+    String.fromCharCode(...Array.from({ length: rng.int(2, 9) }, () => rng.int(97, 122))),
+  );
+  const body = keystream(rel);
   db.transaction(() => {
     for (let i = 0; i < rows; i++)
       insert.run(
         `${seedHex(rng)}-${i}`,
-        `message ${i}: ${"lorem ipsum dolor sit amet ".repeat(rng.int(2, 12))}${seedHex(rng)}`,
+        sentence(rng, words),
         rng.int(1, 500),
+        body(rng.int(150, 250)),
         700_000_000 + i,
       );
   })();
   db.close();
   utimesSync(file, MTIME, MTIME);
+}
+
+function sentence(rng: Rng, words: string[]): string {
+  const length = rng.int(40, 200);
+  let text = "";
+  while (text.length < length) text += `${rng.pick(words)} `;
+  return text.trimEnd();
+}
+
+/** Successive pieces of one AES-CTR keystream: fresh incompressible bytes without a cipher per row. */
+function keystream(label: string): (length: number) => Buffer {
+  const cipher = createCipheriv("aes-256-ctr", createHash("sha256").update(label).digest(), Buffer.alloc(16));
+  return (length) => cipher.update(Buffer.alloc(length));
 }
 
 const seedHex = (rng: Rng) => Math.floor(rng.next() * 2 ** 48).toString(16);
@@ -118,7 +143,7 @@ export function mutatePhoneTree(root: string, seed: number): void {
   const db = new Database(join(root, "Library/SMS/sms.db"));
   const count = (db.prepare("SELECT count(*) AS n FROM message").get() as { n: number }).n;
   const update = db.prepare("UPDATE message SET text = ? WHERE ROWID = ?");
-  const insert = db.prepare("INSERT INTO message (guid, text, handle, date) VALUES (?, ?, ?, ?)");
+  const insert = db.prepare("INSERT INTO message (guid, text, handle_id, date) VALUES (?, ?, ?, ?)");
   db.transaction(() => {
     for (let i = 0; i < 300; i++) update.run(`edited ${i} ${seedHex(rng)}`, rng.int(1, count));
     for (let i = 0; i < 200; i++)

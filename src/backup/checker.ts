@@ -61,11 +61,22 @@ export async function verify(options: {
       problems.push({ kind: "missing-blob", message: `blob ${blob} is in no index`, files: filesOf(blob) });
 
   const byPack = new Map<string, string[]>();
-  for (const [id, at] of repo.index) byPack.set(at.pack, [...(byPack.get(at.pack) ?? []), id]);
+  for (const [id, at] of repo.index) {
+    const list = byPack.get(at.pack);
+    if (list) list.push(id);
+    else byPack.set(at.pack, [id]);
+  }
   let bytesRead = 0;
-  let done = 0;
-  for (const [pack, blobs] of byPack) {
-    onProgress?.({ phase: readData ? "read" : "check", loaded: done++, total: byPack.size });
+  const packs = [...byPack.keys()];
+  // Whole packs, one read each, the next one read while this one's blobs are checked.
+  const readWhole = (i: number) =>
+    readData && i < packs.length ? repo.readPack(packs[i] as string).catch(() => undefined) : undefined;
+  let next = readWhole(0);
+  for (const [i, pack] of packs.entries()) {
+    const bytes = await next;
+    next = readWhole(i + 1);
+    onProgress?.({ phase: readData ? "read" : "check", loaded: i, total: byPack.size });
+    const blobs = byPack.get(pack) ?? [];
     const size = await stat(repo.paths.pack(pack)).then(
       (s) => s.size,
       () => -1,
@@ -86,7 +97,9 @@ export async function verify(options: {
     bytesRead += size;
     for (const blob of blobs) {
       try {
-        await repo.loadBlob(blob);
+        const at = repo.index.get(blob);
+        if (!bytes || !at) await repo.loadBlob(blob);
+        else repo.blobInPack(blob, at, bytes);
       } catch (error) {
         problems.push({ kind: "corrupt-blob", message: (error as Error).message, files: filesOf(blob) });
       }

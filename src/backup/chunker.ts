@@ -52,55 +52,99 @@ export function assertParams({ minSize, avgSize, maxSize }: ChunkerParams): void
  * after minSize, else maxSize, else all of `data` when it is shorter (the end of a stream).
  */
 export function cutPoint(data: Uint8Array, params: ChunkerParams): number {
+  return cutPointAcross([data], data.length, params);
+}
+
+/**
+ * cutPoint over data held in pieces (as a stream delivers it), `total` bytes in all: the same
+ * cut as on the joined bytes, found without joining them.
+ */
+function cutPointAcross(pieces: readonly Uint8Array[], total: number, params: ChunkerParams): number {
   const { minSize, avgSize, maxSize } = params;
-  const n = data.length;
-  if (n <= minSize) return n;
+  if (total <= minSize) return total;
   const bits = Math.log2(avgSize);
   const maskSmall = spreadMask(bits + 2);
   const maskLarge = spreadMask(bits - 2);
-  const end = Math.min(n, maxSize);
+  const end = Math.min(total, maxSize);
   const normal = Math.min(end, avgSize);
   let hash = 0;
-  let i = minSize;
-  for (; i < normal; i++) {
-    hash = ((hash << 1) + (GEAR[data[i] as number] as number)) >>> 0;
-    if ((hash & maskSmall) === 0) return i + 1;
-  }
-  for (; i < end; i++) {
-    hash = ((hash << 1) + (GEAR[data[i] as number] as number)) >>> 0;
-    if ((hash & maskLarge) === 0) return i + 1;
+  let base = 0; // offset of `piece` in the whole
+  for (const given of pieces) {
+    if (base >= end) break;
+    // A plain Uint8Array view: the loop stays monomorphic whether pieces are Buffers or not.
+    const piece = new Uint8Array(given.buffer, given.byteOffset, given.length);
+    const stop = Math.min(end - base, piece.length);
+    const switchAt = Math.max(0, Math.min(normal - base, stop));
+    let j = Math.max(0, minSize - base);
+    // Two tight loops, no per-byte branch on which mask applies.
+    for (; j < switchAt; j++) {
+      hash = ((hash << 1) + (GEAR[piece[j] as number] as number)) >>> 0;
+      if ((hash & maskSmall) === 0) return base + j + 1;
+    }
+    for (; j < stop; j++) {
+      hash = ((hash << 1) + (GEAR[piece[j] as number] as number)) >>> 0;
+      if ((hash & maskLarge) === 0) return base + j + 1;
+    }
+    base += given.length;
   }
   return end;
 }
 
 /**
+ * Bytes of a stream not yet cut, kept as the pieces that arrived. A chunk inside one piece is a
+ * view of it; only a chunk that spans pieces is copied, once, into a buffer of its own.
+ */
+class Pending {
+  pieces: Uint8Array[] = [];
+  length = 0;
+
+  push(piece: Uint8Array): void {
+    if (piece.length === 0) return;
+    this.pieces.push(piece);
+    this.length += piece.length;
+  }
+
+  take(n: number): Buffer {
+    const first = this.pieces[0] as Uint8Array;
+    let out: Buffer;
+    if (first.length >= n) {
+      out = asBuffer(first.subarray(0, n));
+      if (first.length === n) this.pieces.shift();
+      else this.pieces[0] = first.subarray(n);
+    } else {
+      out = Buffer.allocUnsafeSlow(n);
+      let filled = 0;
+      while (filled < n) {
+        const piece = this.pieces[0] as Uint8Array;
+        const used = Math.min(piece.length, n - filled);
+        out.set(piece.subarray(0, used), filled);
+        filled += used;
+        if (used === piece.length) this.pieces.shift();
+        else this.pieces[0] = piece.subarray(used);
+      }
+    }
+    this.length -= n;
+    return out;
+  }
+}
+
+/**
  * Splits a stream of buffers into chunks. Input is gathered until a full maxSize window exists,
- * so memory stays near maxSize plus one input buffer. Chunks are views into buffers this function
- * made and never reuses, so callers may keep them; not copying them halves the bytes moved.
+ * so memory stays near maxSize plus one input buffer. Chunks are views into buffers the stream
+ * made or copies this function made, never reused, so callers may keep them.
  */
 export async function* chunkStream(
   input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   params: ChunkerParams,
 ): AsyncGenerator<Buffer> {
   assertParams(params);
-  let pieces: Uint8Array[] = [];
-  let buffered = 0;
-  const drain = function* (final: boolean): Generator<Buffer> {
-    let pending = pieces.length === 1 ? asBuffer(pieces[0] as Uint8Array) : Buffer.concat(pieces);
-    while (pending.length >= params.maxSize || (final && pending.length > 0)) {
-      const cut = cutPoint(pending, params);
-      yield pending.subarray(0, cut);
-      pending = pending.subarray(cut);
-    }
-    pieces = pending.length > 0 ? [pending] : [];
-    buffered = pending.length;
-  };
+  const pending = new Pending();
   for await (const piece of input) {
-    pieces.push(piece);
-    buffered += piece.length;
-    if (buffered >= params.maxSize) yield* drain(false);
+    pending.push(piece);
+    while (pending.length >= params.maxSize)
+      yield pending.take(cutPointAcross(pending.pieces, pending.length, params));
   }
-  if (buffered > 0) yield* drain(true);
+  while (pending.length > 0) yield pending.take(cutPointAcross(pending.pieces, pending.length, params));
 }
 
 /** The chunks of one in-memory buffer (tests, small files). */
@@ -121,20 +165,12 @@ export async function* fixedChunks(
   input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   size: number,
 ): AsyncGenerator<Buffer> {
-  let pieces: Uint8Array[] = [];
-  let buffered = 0;
+  const pending = new Pending();
   for await (const piece of input) {
-    pieces.push(piece);
-    buffered += piece.length;
-    if (buffered < size) continue;
-    const all = Buffer.concat(pieces);
-    let offset = 0;
-    for (; all.length - offset >= size; offset += size)
-      yield Buffer.from(all.subarray(offset, offset + size));
-    pieces = offset < all.length ? [all.subarray(offset)] : [];
-    buffered = all.length - offset;
+    pending.push(piece);
+    while (pending.length >= size) yield pending.take(size);
   }
-  if (buffered > 0) yield Buffer.concat(pieces);
+  if (pending.length > 0) yield pending.take(pending.length);
 }
 
 const asBuffer = (view: Uint8Array) => Buffer.from(view.buffer, view.byteOffset, view.byteLength);

@@ -57,6 +57,40 @@ describe("FastCDC chunker", () => {
     );
   });
 
+  it("cuts at the same places when pieces are far smaller than a chunk (the cut spans many)", async () => {
+    await fc.assert(
+      fc.asyncProperty(data, fc.integer({ min: 1, max: 300 }), async (bytes, step) => {
+        const pieces: Uint8Array[] = [];
+        for (let at = 0; at < bytes.length; at += step) pieces.push(bytes.slice(at, at + step));
+        const chunks = await collect(pieces, SMALL);
+        expect(hex(chunks)).toEqual(hex(chunkBuffer(bytes, SMALL)));
+        expect(Buffer.concat(chunks).equals(Buffer.from(bytes))).toBe(true);
+      }),
+    );
+  });
+
+  it("cuts where the first repositories' chunker cut (dedup against old snapshots holds)", async () => {
+    // Deterministic bytes; the lengths were computed by the chunker before its cross-piece rewrite.
+    const parts: Buffer[] = [];
+    for (let i = 0; parts.length * 32 < 3_000_000; i++)
+      parts.push(createHash("sha256").update(`cradle-chunker-${i}`).digest());
+    const bytes = Buffer.concat(parts);
+    const lengths = (p: ChunkerParams) => chunkBuffer(bytes, p).map((c) => c.length);
+    const digest = (l: number[]) => createHash("sha256").update(JSON.stringify(l)).digest("hex");
+    expect(lengths({ minSize: 256 * 1024, avgSize: 1024 * 1024, maxSize: 4 * 1024 * 1024 })).toEqual([
+      1262012, 1737988,
+    ]);
+    const small = lengths({ minSize: 2048, avgSize: 8192, maxSize: 32768 });
+    expect(small.length).toBe(327);
+    expect(digest(small)).toBe("9a9d5e8635b3fa0d1ee50e8c7951e44872ff4d46248d598b9fd1ee084d63bac8");
+    const streamed = await collect(split(bytes, [0.1, 0.10001, 0.5, 0.7]), {
+      minSize: 2048,
+      avgSize: 8192,
+      maxSize: 32768,
+    });
+    expect(digest(streamed.map((c) => c.length))).toBe(digest(small));
+  });
+
   it("an edit leaves the chunks before it alone, and all after the first shared boundary", () => {
     fc.assert(
       fc.property(
@@ -106,5 +140,20 @@ describe("FastCDC chunker", () => {
     for await (const c of fixedChunks(split(bytes, [0.13, 0.5, 0.51]), 16384)) out.push(c);
     expect(out.map((c) => c.length)).toEqual([16384, 16384, 8292]);
     expect(Buffer.concat(out).equals(bytes)).toBe(true);
+  });
+
+  it("cuts page groups at fixed offsets however the stream is split", async () => {
+    await fc.assert(
+      fc.asyncProperty(data, fc.integer({ min: 1, max: 5000 }), async (bytes, step) => {
+        const pieces: Uint8Array[] = [];
+        for (let at = 0; at < bytes.length; at += step) pieces.push(bytes.slice(at, at + step));
+        const out: Buffer[] = [];
+        for await (const c of fixedChunks(pieces, 1024)) out.push(c);
+        const expected: Buffer[] = [];
+        for (let at = 0; at < bytes.length; at += 1024)
+          expected.push(Buffer.from(bytes.subarray(at, at + 1024)));
+        expect(out).toEqual(expected);
+      }),
+    );
   });
 });

@@ -165,3 +165,30 @@ describe("backup repository", () => {
     await expect(backup({ repo: await open(), source: new IosTreeSource(phone) })).resolves.toBeDefined();
   });
 });
+
+describe("Repository blob store", () => {
+  it("stores blobs saved at once, each once, and indexes them all", async () => {
+    const { open } = await setup(64 * 1024);
+    const repo = await open();
+    const blobs = Array.from({ length: 24 }, (_, i) => randomBytes(8_000 + i * 1_000));
+    // Every blob twice, all at once: the second call of each must find the first one pending.
+    const saved = await Promise.all([...blobs, ...blobs].map((b, i) => repo.saveBlob(b, i % 2 === 0)));
+    expect(saved.filter((s) => s.stored > 0)).toHaveLength(blobs.length);
+    await repo.flush();
+    const again = await open();
+    for (const [i, b] of blobs.entries())
+      expect((await again.loadBlob(saved[i]?.id as string)).equals(b)).toBe(true);
+    expect([...(await blobHomes(again)).values()].every((packs) => packs.length === 1)).toBe(true);
+  });
+
+  it("keeps this run's packs in the index that rewriteIndex writes (prune copies fill packs)", async () => {
+    const { open } = await setup(16 * 1024);
+    const repo = await open();
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push((await repo.saveBlob(randomBytes(20_000), false)).id);
+    const replaced = [...repo.indexFiles.keys()];
+    await repo.rewriteIndex(new Map(), replaced);
+    const again = await open();
+    for (const id of ids) expect(again.has(id)).toBe(true);
+  });
+});

@@ -27,13 +27,27 @@ export function deriveKey(password: string, kdf: KdfParams): Buffer {
   });
 }
 
-export function seal(key: Buffer, plain: Uint8Array): Buffer {
+/**
+ * Node's GCM runs 3–4× faster fed in slices than in one call on a large buffer (measured here:
+ * ~0.6 GB/s for 4 MiB at once, ~2 GB/s in 16 KiB slices; see docs/backup.md), so both ways slice.
+ */
+const SLICE = 16 * 1024;
+
+function runSliced(cipher: { update(data: Uint8Array): Buffer }, data: Uint8Array, out: Buffer[]): void {
+  for (let at = 0; at < data.length; at += SLICE) out.push(cipher.update(data.subarray(at, at + SLICE)));
+}
+
+/** The sealed form in pieces, to be written with one writev: joining them would copy every byte. */
+export function sealParts(key: Buffer, plain: Uint8Array): Buffer[] {
   const nonce = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", key, nonce);
-  const body = cipher.update(plain);
-  const final = cipher.final();
-  return Buffer.concat([nonce, body, final, cipher.getAuthTag()]);
+  const parts = [nonce];
+  runSliced(cipher, plain, parts);
+  parts.push(cipher.final(), cipher.getAuthTag());
+  return parts;
 }
+
+export const seal = (key: Buffer, plain: Uint8Array): Buffer => Buffer.concat(sealParts(key, plain));
 
 /** Throws when the key is wrong or the bytes were changed. */
 export function unseal(key: Buffer, sealed: Uint8Array): Buffer {
@@ -41,5 +55,8 @@ export function unseal(key: Buffer, sealed: Uint8Array): Buffer {
   const buf = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
   const decipher = createDecipheriv("aes-256-gcm", key, buf.subarray(0, 12));
   decipher.setAuthTag(buf.subarray(buf.length - 16));
-  return Buffer.concat([decipher.update(buf.subarray(12, buf.length - 16)), decipher.final()]);
+  const parts: Buffer[] = [];
+  runSliced(decipher, buf.subarray(12, buf.length - 16), parts);
+  parts.push(decipher.final());
+  return Buffer.concat(parts);
 }

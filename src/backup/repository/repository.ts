@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { type FileHandle, mkdir, open, readdir, readFile, stat, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import { syncDirectory, writeFileAtomic } from "../../adapters/shared/atomic-write.js";
-import { decodeJson, decodeObject, encodeJson, encodeObject } from "./codec.js";
+import { decodeJson, decodeObject, encodeBlob, encodeJson } from "./codec.js";
 import { newConfig, parseConfig, type RepoConfig, unlockConfig } from "./config.js";
 import { RepositoryCorruptError, RepositoryFullError, RepositoryMissingError } from "./errors.js";
 import { type BlobLocation, type IndexFileBody, indexBody, mergeIndexBody } from "./index-file.js";
@@ -108,35 +108,41 @@ export class Repository {
     return this.index.has(id) || this.pendingIds.has(id);
   }
 
-  /** Stores a blob unless one with the same content exists. Returns the stored size (0 when deduplicated). */
+  /**
+   * Stores a blob unless one with the same content exists. Returns the stored size (0 when
+   * deduplicated). Concurrent callers share one pack: appends are serialized, in call order.
+   */
   async saveBlob(
     data: Uint8Array,
     compress: boolean,
     id = sha256(data),
   ): Promise<{ id: string; stored: number }> {
-    // Serialized: concurrent callers share one pack, whose writer appends in order.
-    const run = this.saving.then(() => this._saveBlob(data, compress, id));
-    this.saving = run.then(
+    if (this.has(id)) return { id, stored: 0 };
+    this.pendingIds.add(id);
+    const append = this.saving.then(() =>
+      this.append(id, data.length, compress, encodeBlob(data, compress, this.key)),
+    );
+    this.saving = append.then(
       () => undefined,
       () => undefined,
     );
-    return run;
+    return { id, stored: await append };
   }
 
-  private async _saveBlob(
-    data: Uint8Array,
-    compress: boolean,
+  private async append(
     id: string,
-  ): Promise<{ id: string; stored: number }> {
-    if (this.has(id)) return { id, stored: 0 };
-    const stored = encodeObject(data, compress, this.key);
-    this.pendingIds.add(id);
+    rawLength: number,
+    compressed: boolean,
+    stored: Buffer[],
+  ): Promise<number> {
+    let length = 0;
+    for (const part of stored) length += part.length;
     await this.guard("pack", async () => {
       this.pack ??= await PackWriter.start(this.paths.data);
-      await this.pack.add({ id, rawLength: data.length, compressed: compress }, stored);
+      this.pack.add({ id, rawLength, compressed }, stored);
     });
     if (this.pack && this.pack.size >= (this.options.packSize ?? 16 * 1024 * 1024)) await this.writePack();
-    return { id, stored: stored.length };
+    return length;
   }
 
   async loadBlob(id: string): Promise<Buffer> {
@@ -150,24 +156,41 @@ export class Repository {
 
   /** Reads a blob from a known place, checking it against its id. */
   async loadBlobAt(id: string, at: BlobLocation): Promise<Buffer> {
+    let stored: Buffer;
     try {
       const handle = await this.packHandle(at.pack);
-      const stored = Buffer.alloc(at.length);
+      stored = Buffer.allocUnsafe(at.length);
       const { bytesRead } = await handle.read(stored, 0, at.length, at.offset);
       if (bytesRead !== at.length) throw new Error(`pack ${at.pack} is shorter than its index says`);
+    } catch (error) {
+      throw this.unreadable(id, at, error);
+    }
+    return this.openBlob(id, at, stored);
+  }
+
+  /** A blob cut from its whole pack's bytes (verify reads packs whole), checked against its id. */
+  blobInPack(id: string, at: BlobLocation, pack: Buffer): Buffer {
+    if (at.offset + at.length > pack.length)
+      throw this.unreadable(id, at, new Error(`pack ${at.pack} is shorter than its index says`));
+    return this.openBlob(id, at, pack.subarray(at.offset, at.offset + at.length));
+  }
+
+  private openBlob(id: string, at: BlobLocation, stored: Buffer): Buffer {
+    try {
       const plain = decodeObject(stored, at.compressed, this.key);
       if (plain.length !== at.rawLength || sha256(plain) !== id)
         throw new Error("content does not match its id");
       return plain;
     } catch (error) {
-      throw new RepositoryCorruptError(
-        `Blob ${id} in pack ${at.pack} cannot be read: ${(error as Error).message}.`,
-        {
-          blob: id,
-          pack: at.pack,
-        },
-      );
+      throw this.unreadable(id, at, error);
     }
+  }
+
+  private unreadable(id: string, at: BlobLocation, error: unknown): RepositoryCorruptError {
+    return new RepositoryCorruptError(
+      `Blob ${id} in pack ${at.pack} cannot be read: ${(error as Error).message}.`,
+      { blob: id, pack: at.pack },
+    );
   }
 
   /** An open pack, kept among the last few used: a restore reads many blobs from each pack. */
@@ -208,9 +231,13 @@ export class Repository {
     this.unindexed.clear();
   }
 
-  /** Writes a whole new index for `packs` and removes the index files it replaces (prune). */
+  /**
+   * Writes a whole new index for `packs`, and for the packs this run wrote (prune's copies), and
+   * removes the index files it replaces.
+   */
   async rewriteIndex(packs: Map<string, PackedBlob[]>, replaced: string[]): Promise<void> {
-    this.unindexed = packs;
+    // Added to, not replaced: packs that filled while prune copied blobs are already in it.
+    for (const [id, blobs] of packs) this.unindexed.set(id, blobs);
     await this.flush();
     for (const id of replaced) {
       await unlink(this.paths.indexFile(id));

@@ -4,10 +4,10 @@
  * recorded, never followed; sockets and devices are skipped.
  */
 import { createHash } from "node:crypto";
-import { createReadStream, type Stats } from "node:fs";
+import { createReadStream, readFileSync, type Stats } from "node:fs";
 import { lstat, readdir, readlink, realpath } from "node:fs/promises";
 import { basename, join } from "node:path";
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { readLockdownValues } from "../../device/virtual/identity.js";
 import { devicePath } from "../../device/virtual/layout.js";
 import { domainOfHomePath } from "../domains.js";
@@ -16,6 +16,7 @@ import type { BackupSource, EntryKind, SourceDevice, TreeEntry } from "../tree.j
 
 /** Large reads: fewer trips through the event loop on big photos and databases. */
 const READ_SIZE = 1024 * 1024;
+const SMALL_FILE = 256 * 1024;
 
 export class IosTreeSource implements BackupSource {
   readonly uri: string;
@@ -79,7 +80,11 @@ export class IosTreeSource implements BackupSource {
   }
 
   async open(entry: TreeEntry): Promise<Readable> {
-    return createReadStream(join(this.dir, entry.relativePath), { highWaterMark: READ_SIZE });
+    const path = join(this.dir, entry.relativePath);
+    // Small files (most of a phone by count) in one synchronous read: an async open, read and
+    // close each cost more in dispatch than reading a few KiB from the page cache.
+    if (entry.size <= SMALL_FILE) return Readable.from([readFileSync(path)]);
+    return createReadStream(path, { highWaterMark: READ_SIZE });
   }
 
   missing() {

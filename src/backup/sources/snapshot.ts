@@ -44,15 +44,31 @@ export class SnapshotSource implements BackupSource {
   }
 }
 
+/** Blobs read ahead of the one being written: reading overlaps decrypting and writing. */
+const READ_AHEAD = 4;
+
 /** A file's bytes as stored: its chunks in order; `onChunk` sees each as it arrives. */
 export async function* snapshotContent(
   repo: Repository,
   entry: SnapshotEntry,
   onChunk?: (chunk: Buffer) => void,
 ): AsyncGenerator<Buffer> {
-  for (const id of entry.chunks ?? []) {
-    const chunk = await repo.loadBlob(id);
-    onChunk?.(chunk);
-    yield chunk;
+  const ids = entry.chunks ?? [];
+  const loading: Promise<Buffer>[] = [];
+  // A read that fails while waiting its turn is reported when its turn comes, not as unhandled.
+  const load = (id: string) => {
+    const p = repo.loadBlob(id);
+    p.catch(() => undefined);
+    return p;
+  };
+  try {
+    for (let next = 0; next < ids.length || loading.length > 0; ) {
+      while (next < ids.length && loading.length < READ_AHEAD) loading.push(load(ids[next++] as string));
+      const chunk = await (loading.shift() as Promise<Buffer>);
+      onChunk?.(chunk);
+      yield chunk;
+    }
+  } finally {
+    await Promise.allSettled(loading);
   }
 }
