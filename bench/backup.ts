@@ -3,6 +3,7 @@
  * in the same run: backup 1, backup 2 after a 1% change, backup 3 with no change, restore,
  * verify (read all data). Each tool runs as a whole process, measured from outside.
  */
+
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -10,6 +11,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { generatePhoneTree, mutatePhoneTree } from "./backup-tree.js";
+import { withSection } from "./docs.js";
 import { type Measured, measure } from "./peers.js";
 
 const SEED = 20261204;
@@ -257,7 +259,6 @@ ${targets.join("\n")}
 
 async function writeSection(page: string, section: string): Promise<void> {
   const old = await readFile(page, "utf8").catch(() => "");
-  const marked = /<!-- bench:backup -->[\s\S]*?<!-- \/bench:backup -->/;
-  await writeFile(page, marked.test(old) ? old.replace(marked, section) : `${old.trimEnd()}\n\n${section}\n`);
+  await writeFile(page, withSection(old, "backup", section));
   log(`wrote ${page}`);
 }

@@ -113,25 +113,43 @@ ${s.notes.map((x) => `- ${x}`).join("\n")}
 <!-- /bench:${s.part} -->`;
 }
 
-/** The section of `part` in an existing page, if it has the markers. */
-function oldSection(page: string, part: string): string | undefined {
-  const m = new RegExp(`<!-- bench:${part} -->[\\s\\S]*?<!-- /bench:${part} -->`).exec(page);
-  return m?.[0];
+/**
+ * The page with `part`'s marked section replaced by `section` (which carries the markers), or
+ * with it appended when the page has none. Everything outside the markers (notes written by
+ * hand under a table, other parts' sections) is kept as it is.
+ */
+export function withSection(page: string, part: string, section: string): string {
+  const start = `<!-- bench:${part} -->`;
+  const end = `<!-- /bench:${part} -->`;
+  const at = page.indexOf(start);
+  const to = page.indexOf(end, at);
+  if (at >= 0 && to > at) return page.slice(0, at) + section + page.slice(to + end.length);
+  return `${page.trimEnd()}
+
+${section}
+`;
 }
 
-/** The whole page: fresh sections for the parts that ran, the old page's for the others. */
+/**
+ * The whole page: the current head (how to run, what is measured), then the old page from its
+ * first section on, with fresh sections for the parts that ran and a placeholder for a part
+ * never run.
+ */
 export function docsPage(env: Environment, sections: Section[], oldPage: string): string {
-  const parts = (["contacts", "calendars"] as const).map((part) => {
+  const first = oldPage.indexOf("<!-- bench:");
+  let page = `${HEAD}
+${first >= 0 ? oldPage.slice(first) : ""}`;
+  for (const part of ["contacts", "calendars"] as const) {
     const fresh = sections.find((s) => s.part === part);
-    if (fresh) return sectionText(env, fresh);
-    return (
-      oldSection(oldPage, part) ??
-      `<!-- bench:${part} -->\n## ${DATA[part].title}\n\nNot run yet: \`npm run bench -- --only ${part}\`.\n<!-- /bench:${part} -->`
-    );
-  });
-  // Parts with their own page writer (bench/backup.ts, bench/ios.ts, bench/photos.ts) keep their sections.
-  const own = ["backup", "ios", "photos"].flatMap((part) => oldSection(oldPage, part) ?? []);
-  return `${HEAD}\n${[...parts, ...own].join("\n\n")}\n`;
+    if (fresh) page = withSection(page, part, sectionText(env, fresh));
+    else if (!page.includes(`<!-- bench:${part} -->`))
+      page = withSection(
+        page,
+        part,
+        `<!-- bench:${part} -->\n## ${DATA[part].title}\n\nNot run yet: \`npm run bench -- --only ${part}\`.\n<!-- /bench:${part} -->`,
+      );
+  }
+  return page;
 }
 
 export const NOUNS = { contacts: ["contacts", "vCard"], calendars: ["events", ".ics"] } as const;

@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { withSection } from "./docs.js";
 import { type Measured, measure } from "./peers.js";
 
 /**
@@ -252,8 +253,5 @@ load average ${r.load} at the start; \`npm run bench -- --only ios\`.
 
 ${iosTable(r)}
 ${r.problems.length ? `\nProblems: ${r.problems.join("; ")}\n` : ""}${END}`;
-  const at = page.indexOf(START);
-  const end = page.indexOf(END);
-  if (at >= 0 && end > at) return page.slice(0, at) + section + page.slice(end + END.length);
-  return `${page.trimEnd()}\n\n${section}\n`;
+  return withSection(page, "ios", section);
 }

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { copyFile, mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { withSection } from "./docs.js";
 import { measure } from "./peers.js";
 import { Rng } from "./prng.js";
 
@@ -172,6 +173,5 @@ async function editMemberships(phone: string, pc: string, n: number): Promise<nu
 
 /** The page with the photos section replaced, or appended when it has none yet. */
 export function withPhotosSection(page: string, section: string): string {
-  const marked = /<!-- bench:photos -->[\s\S]*?<!-- \/bench:photos -->/;
-  return marked.test(page) ? page.replace(marked, () => section) : `${page.trimEnd()}\n\n${section}\n`;
+  return withSection(page, "photos", section);
 }
