@@ -12,6 +12,16 @@ export interface VirtualDeviceContext {
   udid: string;
   /** The lockdown values (GetValue with no domain). */
   values: Record<string, unknown>;
+  /** Shared by every connection to this device: the sync lock and what hosts did. */
+  sync?: DeviceSyncState;
+}
+
+/** The device-wide side of syncing: who holds the AFC sync lock, and a journal for tests. */
+export interface DeviceSyncState {
+  /** The connection holding the lock on /com.apple.itunes.lock_sync, if any. */
+  lockHolder?: object;
+  /** "post NAME", "lock PATH", "unlock PATH", in order. */
+  journal: string[];
 }
 
 /** Serves one connection to a lockdown service (already TLS-wrapped when the service asked for SSL). */

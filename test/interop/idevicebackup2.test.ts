@@ -42,6 +42,19 @@ describe("idevicebackup2 (libimobiledevice 1.3.0) against the virtual iPhone", (
     expect(output).toContain("Backup Successful");
     expect(await backupFiles(join(out, fixture.served.udid))).toEqual(await homeFiles(fixture.home));
     expect(fixture.errors).toEqual([]);
+    // Cradle's own client (src/device/sync-lock.ts) takes the lock the same way.
+    expect(
+      fixture.served.journal.filter((line) =>
+        /syncWillStart|syncLockRequest|syncDidStart|syncDidFinish|lock /.test(line),
+      ),
+    ).toEqual([
+      "post com.apple.itunes-mobdev.syncWillStart",
+      "post com.apple.itunes-mobdev.syncLockRequest",
+      "lock /com.apple.itunes.lock_sync",
+      "post com.apple.itunes-mobdev.syncDidStart",
+      "unlock /com.apple.itunes.lock_sync",
+      "post com.apple.itunes-mobdev.syncDidFinish",
+    ]);
   });
 
   peer("restores a Cradle-exported backup onto it, and reads its info and file list", async () => {

@@ -13,7 +13,7 @@ import type { Writable } from "node:stream";
 import { CradleError } from "../../core/errors.js";
 import { ByteReader } from "../byte-reader.js";
 import type { ExactReader } from "../plist-service.js";
-import type { VirtualService } from "../service.js";
+import type { DeviceSyncState, VirtualService } from "../service.js";
 
 export const AFC_SERVICE = "com.apple.afc";
 const MAGIC = Buffer.from("CFA6LPAA", "latin1");
@@ -29,7 +29,15 @@ export const AFC_OP = {
   fileClose: 0x14,
   fileLock: 0x1b,
 } as const;
-export const AFC_STATUS = { success: 0, invalidArgument: 7, notFound: 8, notSupported: 15 } as const;
+export const AFC_STATUS = {
+  success: 0,
+  invalidArgument: 7,
+  notFound: 8,
+  notSupported: 15,
+  wouldBlock: 19,
+} as const;
+/** flock-style operations, always non-blocking (| 4), as libimobiledevice sends them. */
+export const AFC_LOCK = { shared: 1 | 4, exclusive: 2 | 4, unlock: 8 | 4 } as const;
 
 /** A host sent bytes that are not an AFC packet. */
 export class AfcProtocolError extends CradleError {}
@@ -76,7 +84,29 @@ function u64(value: number): Buffer {
   return bytes;
 }
 
-export async function serveAfc(reader: ExactReader, stream: Writable): Promise<void> {
+/**
+ * Serves one host's AFC connection. The lock on the sync file is exclusive across every
+ * connection sharing `sync` (one device): a second host is told its lock would block.
+ */
+export async function serveAfc(
+  reader: ExactReader,
+  stream: Writable,
+  sync: DeviceSyncState = { journal: [] },
+): Promise<void> {
+  const me = {};
+  try {
+    await serveAfcRequests(reader, stream, sync, me);
+  } finally {
+    if (sync.lockHolder === me) sync.lockHolder = undefined;
+  }
+}
+
+async function serveAfcRequests(
+  reader: ExactReader,
+  stream: Writable,
+  sync: DeviceSyncState,
+  me: object,
+): Promise<void> {
   const handles = new Map<number, string>();
   let nextHandle = 1;
   const reply = (request: AfcPacket, operation: number, body: Buffer) =>
@@ -102,9 +132,23 @@ export async function serveAfc(reader: ExactReader, stream: Writable): Promise<v
         await reply(request, AFC_OP.fileOpenResult, u64(nextHandle++));
         break;
       }
-      case AFC_OP.fileLock:
-        await status(request, handles.has(handle) ? AFC_STATUS.success : AFC_STATUS.invalidArgument);
+      case AFC_OP.fileLock: {
+        const path = handles.get(handle);
+        const operation = request.body.length >= 16 ? Number(request.body.readBigUInt64LE(8)) : -1;
+        if (path === undefined) await status(request, AFC_STATUS.invalidArgument);
+        else if (operation === AFC_LOCK.unlock) {
+          if (sync.lockHolder === me) sync.lockHolder = undefined;
+          sync.journal.push(`unlock ${path}`);
+          await status(request, AFC_STATUS.success);
+        } else if (sync.lockHolder !== undefined && sync.lockHolder !== me)
+          await status(request, AFC_STATUS.wouldBlock);
+        else {
+          sync.lockHolder = me;
+          sync.journal.push(`lock ${path}`);
+          await status(request, AFC_STATUS.success);
+        }
         break;
+      }
       case AFC_OP.fileClose:
         await status(request, handles.delete(handle) ? AFC_STATUS.success : AFC_STATUS.invalidArgument);
         break;
@@ -117,5 +161,6 @@ export async function serveAfc(reader: ExactReader, stream: Writable): Promise<v
 export const afcService: VirtualService = {
   name: AFC_SERVICE,
   ssl: false,
-  handler: (connection) => serveAfc(new ByteReader(connection, "the host"), connection),
+  handler: (connection, context) =>
+    serveAfc(new ByteReader(connection, "the host"), connection, context.sync),
 };

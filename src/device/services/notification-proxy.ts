@@ -10,13 +10,14 @@ import {
   sendNotificationCommand,
 } from "../notification-proxy/messages.js";
 import { PlistChannel } from "../plist-service.js";
-import type { VirtualService } from "../service.js";
+import type { DeviceSyncState, VirtualService } from "../service.js";
 
-export async function serveNotificationProxy(channel: PlistChannel): Promise<void> {
+export async function serveNotificationProxy(channel: PlistChannel, sync?: DeviceSyncState): Promise<void> {
   const observed = new Set<string>();
   for (;;) {
     const command = await receiveNotificationCommand(channel);
     if (command === undefined) return;
+    if (command.Command === "PostNotification") sync?.journal.push(`post ${command.Name}`);
     if (command.Command === "ObserveNotification") observed.add(command.Name);
     else if (command.Command === "PostNotification" && observed.has(command.Name))
       await sendNotificationCommand(channel, { Command: "RelayNotification", Name: command.Name });
@@ -30,6 +31,9 @@ export async function serveNotificationProxy(channel: PlistChannel): Promise<voi
 export const notificationProxyService: VirtualService = {
   name: NOTIFICATION_PROXY_SERVICE,
   ssl: false,
-  handler: (connection) =>
-    serveNotificationProxy(new PlistChannel(new ByteReader(connection, "the host"), connection, "xml")),
+  handler: (connection, context) =>
+    serveNotificationProxy(
+      new PlistChannel(new ByteReader(connection, "the host"), connection, "xml"),
+      context.sync,
+    ),
 };

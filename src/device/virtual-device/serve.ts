@@ -9,7 +9,7 @@ import type { DeviceConnection } from "../connection.js";
 import { LOCKDOWN_PORT } from "../lockdown/client.js";
 import { serveLockdown } from "../lockdown/server.js";
 import { PairRecordStore } from "../pairing/record-store.js";
-import type { VirtualDeviceContext, VirtualService } from "../service.js";
+import type { DeviceSyncState, VirtualDeviceContext, VirtualService } from "../service.js";
 import { viewOf } from "../stream-view.js";
 import { startTls, type TlsCredentials } from "../tls-session.js";
 import type { UsbmuxAddress } from "../usbmux/address.js";
@@ -38,6 +38,8 @@ export interface ServingDevice {
   address: UsbmuxAddress;
   udid: string;
   name: string;
+  /** What hosts did with the device's sync lock and notifications, in order. */
+  readonly journal: readonly string[];
   close(): Promise<void>;
 }
 
@@ -56,12 +58,18 @@ export async function serveVirtualDevice(options: ServeOptions): Promise<Serving
   const report = (error: Error) => options.onError?.(error);
   const pending = new Map<number, { service: VirtualService; credentials: TlsCredentials }>();
   let nextPort = FIRST_SERVICE_PORT;
+  const sync: DeviceSyncState = { journal: [] };
 
   const serveService = async (port: number, connection: DeviceConnection) => {
     const opened = pending.get(port);
     if (!opened) return;
     pending.delete(port);
-    const context: VirtualDeviceContext = { home, udid, values: domains()[""] as Record<string, unknown> };
+    const context: VirtualDeviceContext = {
+      home,
+      udid,
+      values: domains()[""] as Record<string, unknown>,
+      sync,
+    };
     const stream = opened.service.ssl
       ? (await startTls(connection, "server", opened.credentials, { ownsSocket: true })).tls
       : viewOf(connection, true).stream;
@@ -112,5 +120,11 @@ export async function serveVirtualDevice(options: ServeOptions): Promise<Serving
       },
     ],
   });
-  return { address: server.address, udid, name: String(identity.DeviceName), close: server.close };
+  return {
+    address: server.address,
+    udid,
+    name: String(identity.DeviceName),
+    journal: sync.journal,
+    close: server.close,
+  };
 }
