@@ -18,37 +18,39 @@ afterEach(async () => {
   fixture = undefined;
 });
 
+/** A served virtual iPhone, paired, and an empty folder for its backups. */
+async function pairedDevice() {
+  const device = await serveFixture({ services: VIRTUAL_SERVICES });
+  fixture = device;
+  const usbmux = new UsbmuxClient(parseUsbmuxAddress(device.address));
+  const records = device.clientRecords;
+  await pairDevice({ usbmux, records });
+  const dir = join(device.dir, "backups");
+  mkdirSync(dir);
+  return { usbmux, records, dir, device };
+}
+
 describe("backupDevice and restoreDevice over usbmuxd, lockdown and TLS", () => {
   it("back the served virtual iPhone up and restore it", async () => {
-    fixture = await serveFixture({ services: VIRTUAL_SERVICES });
-    const usbmux = new UsbmuxClient(parseUsbmuxAddress(fixture.address));
-    const records = fixture.clientRecords;
-    await pairDevice({ usbmux, records });
-    const dir = join(fixture.dir, "backups");
-    mkdirSync(dir);
+    const { usbmux, records, dir, device } = await pairedDevice();
 
     const result = await backupDevice({ usbmux, records, dir, full: true });
-    expect(result.udid).toBe(fixture.served.udid);
+    expect(result.udid).toBe(device.served.udid);
     expect(result.filesReceived).toBeGreaterThan(3);
     const backedUp = await backupFiles(result.folder);
-    expect(backedUp).toEqual(await homeFiles(fixture.home));
+    expect(backedUp).toEqual(await homeFiles(device.home));
 
-    writeFileSync(join(fixture.home, "Library/AddressBook/AddressBook.sqlitedb"), "clobbered");
+    writeFileSync(join(device.home, "Library/AddressBook/AddressBook.sqlitedb"), "clobbered");
     await restoreDevice({ usbmux, records, dir });
-    const now = await homeFiles(fixture.home);
+    const now = await homeFiles(device.home);
     expect(new Map([...now].filter(([path]) => backedUp.has(path)))).toEqual(backedUp);
-    expect(fixture.errors).toEqual([]);
+    expect(device.errors).toEqual([]);
   });
 
   it("hold the device's sync lock with idevicebackup2's notifications around the backup", async () => {
-    fixture = await serveFixture({ services: VIRTUAL_SERVICES });
-    const usbmux = new UsbmuxClient(parseUsbmuxAddress(fixture.address));
-    const records = fixture.clientRecords;
-    await pairDevice({ usbmux, records });
-    const dir = join(fixture.dir, "backups");
-    mkdirSync(dir);
+    const { usbmux, records, dir, device } = await pairedDevice();
     await backupDevice({ usbmux, records, dir, full: true });
-    expect(fixture.served.journal).toEqual([
+    expect(device.served.journal).toEqual([
       `post ${SYNC_NOTIFICATION.willStart}`,
       `post ${SYNC_NOTIFICATION.lockRequest}`,
       "lock /com.apple.itunes.lock_sync",
@@ -59,10 +61,7 @@ describe("backupDevice and restoreDevice over usbmuxd, lockdown and TLS", () => 
   });
 
   it("refuse to back up while another host holds the sync lock, and write nothing", async () => {
-    fixture = await serveFixture({ services: VIRTUAL_SERVICES });
-    const usbmux = new UsbmuxClient(parseUsbmuxAddress(fixture.address));
-    const records = fixture.clientRecords;
-    await pairDevice({ usbmux, records });
+    const { usbmux, records, dir, device } = await pairedDevice();
     // Another host: open the lock file and lock it over its own AFC connection.
     const other = await DeviceSession.open({ usbmux, records });
     const afc = await other.startService(AFC_SERVICE);
@@ -78,11 +77,9 @@ describe("backupDevice and restoreDevice over usbmuxd, lockdown and TLS", () => 
     lock.writeBigUInt64LE(1n, 0);
     lock.writeBigUInt64LE(BigInt(AFC_LOCK.exclusive), 8);
     afc.write(encodeAfcPacket({ packetNumber: 1n, operation: AFC_OP.fileLock, body: lock }));
-    while (!fixture.served.journal.includes("lock /com.apple.itunes.lock_sync"))
+    while (!device.served.journal.includes("lock /com.apple.itunes.lock_sync"))
       await new Promise((resolve) => setTimeout(resolve, 10));
 
-    const dir = join(fixture.dir, "backups");
-    mkdirSync(dir);
     const error = await backupDevice({
       usbmux,
       records,
@@ -93,7 +90,7 @@ describe("backupDevice and restoreDevice over usbmuxd, lockdown and TLS", () => 
     expect(error).toBeInstanceOf(SyncLockBusyError);
     expect((error as Error).message).toMatch(/Another computer is syncing/);
     expect(readdirSync(dir)).toEqual([]);
-    expect(fixture.served.journal.filter((line) => line.startsWith("lock"))).toHaveLength(1);
+    expect(device.served.journal.filter((line) => line.startsWith("lock"))).toHaveLength(1);
     afc.destroy();
     await other.close();
   });
