@@ -20,6 +20,7 @@ import {
   encodeAfcPacket,
   LOCK_SYNC_PATH,
   readAfcPacket,
+  u64,
 } from "./services/afc.js";
 
 export const SYNC_NOTIFICATION = {
@@ -97,7 +98,7 @@ class AfcClient {
   async open(path: string, mode: number): Promise<bigint> {
     const reply = await this.request(
       AFC_OP.fileOpen,
-      Buffer.concat([u64(BigInt(mode)), Buffer.from(`${path}\0`, "utf8")]),
+      Buffer.concat([u64(mode), Buffer.from(`${path}\0`, "utf8")]),
     );
     if (reply.operation === AFC_OP.fileOpenResult && reply.body.length >= 8)
       return reply.body.readBigUInt64LE(0);
@@ -107,9 +108,7 @@ class AfcClient {
   }
 
   async lock(handle: bigint, operation: number): Promise<number> {
-    return statusOf(
-      await this.request(AFC_OP.fileLock, Buffer.concat([u64(handle), u64(BigInt(operation))])),
-    );
+    return statusOf(await this.request(AFC_OP.fileLock, Buffer.concat([u64(handle), u64(operation)])));
   }
 
   async close(handle: bigint): Promise<void> {
@@ -129,10 +128,4 @@ function statusOf(reply: { operation: number; body: Buffer }): number {
   return reply.operation === AFC_OP.status && reply.body.length >= 8
     ? Number(reply.body.readBigUInt64LE(0))
     : -1;
-}
-
-function u64(value: bigint): Buffer {
-  const bytes = Buffer.alloc(8);
-  bytes.writeBigUInt64LE(value, 0);
-  return bytes;
 }

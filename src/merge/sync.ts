@@ -147,10 +147,11 @@ function markQuietIfSettled(
   if (report.skipped.length > 0) return;
   const touched = plans.flatMap((plan) => (plan.recordId === undefined ? [] : [plan.recordId]));
   const writable = ids.filter((_, side) => !endpoints[side]?.readOnly);
-  if (state.unsettled(touched, ids, writable).length > 0) return;
+  if (state.recordsOutOfSync(ids, touched).length > 0) return;
+  if (writable.some((id) => state.recordsMissingFrom(id, touched).length > 0)) return;
   for (const [action, outcome] of outcomes) {
     const listing = listings[action.side] as Listing;
-    if (!outcome.ok) return;
+    if (!outcome.ok) return; // reported in skipped already; kept so a type narrows
     if (outcome.kind === "delete") listing.removed(outcome.id);
     else listing.wrote(outcome.id, outcome.token, action.kind === "update" ? action.nativeId : undefined);
   }

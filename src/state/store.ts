@@ -154,15 +154,17 @@ export class SyncState {
 
   /**
    * Records that a side holds in a version other than the agreed one (a write failed, a lossy
-   * side's partial copy is stale), or that are tombstones, on any of these endpoints.
+   * side's partial copy is stale), or that are tombstones, on any of these endpoints; `among`
+   * limits the check to those records (the ones a run just wrote).
    */
-  recordsOutOfSync(endpoints: number[]): number[] {
+  recordsOutOfSync(endpoints: number[], among?: number[]): number[] {
     const text = `SELECT DISTINCT p.record FROM placements p JOIN records r ON r.id = p.record
       WHERE p.endpoint IN (${endpoints.map(() => "?").join(", ")})
-      AND (r.deleted = 1 OR (p.hash <> r.hash AND (p.reflects IS NULL OR p.reflects <> r.hash)))`;
+      AND (r.deleted = 1 OR (p.hash <> r.hash AND (p.reflects IS NULL OR p.reflects <> r.hash)))
+      ${among ? `AND p.record IN ${AMONG}` : ""}`;
     return this.sql(text)
       .pluck()
-      .all(...endpoints) as number[];
+      .all(...endpoints, ...(among ? [JSON.stringify(among)] : [])) as number[];
   }
 
   /** Hash and tombstone flag of every record, for the cheap in-sync checks of a run. */
@@ -202,13 +204,14 @@ export class SyncState {
     return this.sql("SELECT record FROM match_keys WHERE key = ?").pluck().all(keyDigest(key)) as number[];
   }
 
-  /** Live records that have no placement on this endpoint: they still need to reach it. */
-  recordsMissingFrom(endpoint: number): number[] {
+  /** Live records that have no placement on this endpoint (of `among`, when given): they still need to reach it. */
+  recordsMissingFrom(endpoint: number, among?: number[]): number[] {
     return this.sql(
-      "SELECT id FROM records WHERE deleted = 0 AND id NOT IN (SELECT record FROM placements WHERE endpoint = ?)",
+      `SELECT id FROM records WHERE deleted = 0 AND id NOT IN (SELECT record FROM placements WHERE endpoint = ?)
+        ${among ? `AND id IN ${AMONG}` : ""}`,
     )
       .pluck()
-      .all(endpoint) as number[];
+      .all(endpoint, ...(among ? [JSON.stringify(among)] : [])) as number[];
   }
 
   saveRecord(r: {
@@ -345,30 +348,6 @@ export class SyncState {
     this.quietForgotten = true;
   }
 
-  /**
-   * Which of these records a group does not hold in agreement: a side holds another version, a
-   * tombstone still has placements, or a writable side has no placement of a live record.
-   */
-  unsettled(records: number[], endpoints: number[], writable: number[]): number[] {
-    const placed = this.sql(
-      "SELECT p.endpoint, p.hash, p.reflects, r.hash AS agreed, r.deleted FROM records r LEFT JOIN placements p INDEXED BY placements_record ON p.record = r.id WHERE r.id = ?",
-    );
-    return records.filter((record) => {
-      const rows = placed.all(record) as {
-        endpoint: number | null;
-        hash: string | null;
-        reflects: string | null;
-        agreed: string;
-        deleted: number;
-      }[];
-      if (rows.length === 0) return false; // retired: every side let go of it
-      const mine = rows.filter((row) => row.endpoint !== null && endpoints.includes(row.endpoint));
-      if (rows.length > 0 && rows[0]?.deleted === 1) return mine.length > 0;
-      const stale = mine.some((row) => row.hash !== row.agreed && row.reflects !== row.agreed);
-      return stale || writable.some((endpoint) => !mine.some((row) => row.endpoint === endpoint));
-    });
-  }
-
   logConflict(run: number, c: Omit<ConflictRow, "run">): void {
     this.sql(
       'INSERT INTO conflicts (run, uid, label, field, "values", winner, reason) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -388,6 +367,9 @@ type PlacementRow = [nativeId: string, record: number, token: string, hash: stri
 function placementOf([nativeId, record, token, hash, reflects]: PlacementRow): Placement {
   return reflects ? { nativeId, record, token, hash, reflects } : { nativeId, record, token, hash };
 }
+
+/** A list of record ids, bound as one JSON array parameter. */
+const AMONG = "(SELECT value FROM json_each(?))";
 
 /** A group's key: its endpoint ids in order, as the sync names them. */
 function groupKey(endpoints: number[]): string {

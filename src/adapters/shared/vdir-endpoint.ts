@@ -46,7 +46,8 @@ export class VdirEndpoint<Meta> implements Endpoint {
   readonly domain: Domain;
   private readonly store: VdirStore;
   private readonly metas = new Map<string, Meta>();
-  private listed = new Set<string>();
+  /** What the last list() gave: native id → token (a claimed new name has none yet). */
+  private listed = new Map<string, string>();
 
   constructor(
     dir: string,
@@ -63,7 +64,7 @@ export class VdirEndpoint<Meta> implements Endpoint {
 
   async list(): Promise<Listed[]> {
     const listed = this.store.list();
-    this.listed = new Set(listed.map((l) => l.id));
+    this.listed = new Map(listed.map((l) => [l.id, l.token]));
     return listed;
   }
 
@@ -87,7 +88,9 @@ export class VdirEndpoint<Meta> implements Endpoint {
     const parsed = this.format.parse(text, path);
     if (!parsed.ok) return parsed;
     if (keepMeta) this.metas.set(id, parsed.meta);
-    return { ok: true, item: { ...parsed.item, modified: this.store.modified(id) } };
+    const token = this.listed.get(id);
+    const modified = token ? VdirStore.modifiedAt(token) : Date.now();
+    return { ok: true, item: { ...parsed.item, modified } };
   }
 
   private learnMeta(id: string): void {
@@ -176,7 +179,7 @@ export class VdirEndpoint<Meta> implements Endpoint {
 
   private claimId(uid: string): string {
     const id = this.store.newId(uid, this.listed);
-    this.listed.add(id);
+    this.listed.set(id, "");
     return id;
   }
 }

@@ -35,14 +35,14 @@ export class VdirStore {
       // Not path.join: normalising twenty thousand paths costs more than the stats' JS side.
       const s = statSync(`${this.dir}/${id}`, { throwIfNoEntry: false });
       if (!s?.isFile()) continue;
-      listed.push({ id, token: `${s.mtimeMs}-${s.size}-${s.ino}` });
+      listed.push({ id, token: tokenOfStats(s) });
     }
     return listed;
   }
 
-  /** When the item last changed (ms since the epoch); asked only of the few items a run reads. */
-  modified(id: string): number {
-    return statSync(join(this.dir, id), { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
+  /** When an item last changed (ms since the epoch), from a token list() or writeMany() gave. */
+  static modifiedAt(token: string): number {
+    return Number.parseFloat(token);
   }
 
   path(id: string): string {
@@ -90,7 +90,7 @@ export class VdirStore {
    * A file name for a new item, from its UID made safe for any file system. Names that would
    * clash with an existing file, or UIDs that are not safe, get a short hash instead.
    */
-  newId(uid: string, taken: Set<string>): string {
+  newId(uid: string, taken: { has(id: string): boolean }): string {
     const safe = uid
       .replace(/[^A-Za-z0-9._@+-]/g, "_")
       .replace(/^\.+/, "_")
@@ -110,6 +110,10 @@ export class VdirStore {
 }
 
 async function tokenOf(path: string): Promise<string> {
-  const s = await stat(path);
+  return tokenOfStats(await stat(path));
+}
+
+/** The change token: mtime (to the microsecond) first, so modifiedAt() can read it back. */
+function tokenOfStats(s: { mtimeMs: number; size: number; ino: number }): string {
   return `${s.mtimeMs}-${s.size}-${s.ino}`;
 }

@@ -78,7 +78,8 @@ export async function readAfcPacket(reader: ExactReader): Promise<AfcPacket | un
   return { packetNumber: header.readBigUInt64LE(24), operation: Number(header.readBigUInt64LE(32)), body };
 }
 
-function u64(value: number): Buffer {
+/** An AFC header field or argument: u64, little-endian. */
+export function u64(value: number | bigint): Buffer {
   const bytes = Buffer.alloc(8);
   bytes.writeBigUInt64LE(BigInt(value), 0);
   return bytes;
